@@ -1,0 +1,2 @@
+# The vault backend (owner: backend).
+# SPDX-License-Identifier: Apache-2.0

@@ -1,0 +1,208 @@
+/*
+ * Private structures and cross-file helpers of the vault spool library.
+ * Programs include spool.h only; the library's files and its tests use this.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#ifndef VAULT_SPOOL_PRIVATE_H
+#define VAULT_SPOOL_PRIVATE_H
+
+#include "spool.h"
+#include <stdint.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Sizes fixed by on-disk format v1 (doc/FORMAT.md).
+ */
+
+#define _VAULT_KEY_SIZE		32		/* AES-256 / HMAC-SHA256 key */
+#define _VAULT_CHUNK_SIZE	65536		/* Plaintext bytes per STREAM chunk */
+#define _VAULT_TAG_SIZE		16		/* GCM tag */
+#define _VAULT_NONCE_SIZE	12		/* GCM nonce: 11-byte counter + last flag */
+#define _VAULT_ID_LEN		32		/* Entry id: hex digits */
+#define _VAULT_DATA_SUFFIX	".data"
+#define _VAULT_META_SUFFIX	".meta"
+#define _VAULT_TMP_SUFFIX	".tmp"
+#define _VAULT_FORMAT_VERSION	1
+
+/*
+ * I/O layer (spool-io.c): every durability step goes through here so tests
+ * can stop the process, or drop what is not yet durable, at step N.
+ *
+ * Steps counted: create (open with O_CREAT), write, fsync, rename, directory
+ * fsync, unlink.  Fault modes:
+ *   STOP  - at step N, _exit(_VAULT_IO_CRASH_EXIT) before doing the step.
+ *   DROP  - at step N, undo every effect not yet made durable (unsynced file
+ *           data truncated back, un-dirsynced creates/renames/unlinks
+ *           reverted), then _exit(_VAULT_IO_CRASH_EXIT).
+ * The store reads $VAULT_IO_FAULT ("stop:N" or "drop:N") when it opens, so
+ * integration tests can crash a backend at step N.
+ */
+
+#define _VAULT_IO_CRASH_EXIT	99
+
+typedef enum _vault_io_fault_e
+{
+  _VAULT_IO_FAULT_NONE,
+  _VAULT_IO_FAULT_STOP,
+  _VAULT_IO_FAULT_DROP
+} _vault_io_fault_t;
+
+typedef struct _vault_io_s _vault_io_t;
+
+extern _vault_io_t	*_vaultIoNew(void);
+extern void		_vaultIoFree(_vault_io_t *io);
+extern void		_vaultIoSetFault(_vault_io_t *io, _vault_io_fault_t mode, guint64 step);
+extern bool		_vaultIoSetFaultFromString(_vault_io_t *io, const char *spec, GError **error);
+extern guint64		_vaultIoGetSteps(const _vault_io_t *io);	/* Steps done so far */
+
+/* Thin POSIX wrappers: return -1 and set errno on failure. */
+extern int		_vaultIoOpen(_vault_io_t *io, const char *path, int flags, mode_t mode);
+extern int		_vaultIoWrite(_vault_io_t *io, int fd, const void *buf, size_t len);	/* Writes all or fails */
+extern int		_vaultIoFsync(_vault_io_t *io, int fd);
+extern int		_vaultIoClose(_vault_io_t *io, int fd);
+extern int		_vaultIoRename(_vault_io_t *io, const char *from, const char *to);
+extern int		_vaultIoFsyncDir(_vault_io_t *io, const char *dir);
+extern int		_vaultIoUnlink(_vault_io_t *io, const char *path);
+
+/* Write path atomically: <path>.tmp, write, fsync, rename, fsync the directory. */
+extern bool		_vaultIoReplaceFile(_vault_io_t *io, const char *path, const void *data, size_t len, GError **error);
+
+/* Set *error to VAULT_ERROR_IO with "what path: strerror(errno)". */
+extern void		_vaultSetIoError(GError **error, int errnum, const char *what, const char *path);
+
+/*
+ * Keys (spool-key.c).  All key material lives in _vault_key_t and is wiped
+ * with _vaultKeyWipe as soon as it is no longer needed.
+ */
+
+typedef struct _vault_key_s
+{
+  uint8_t	bytes[_VAULT_KEY_SIZE];
+} _vault_key_t;
+
+extern void		_vaultKeyWipe(void *p, size_t len);
+extern bool		_vaultKeyRandom(_vault_key_t *key, GError **error);
+extern bool		_vaultKeyLoad(const char *path, _vault_key_t *kek, GError **error);	/* Refuses group/other-readable files */
+
+/* HKDF-SHA256 of the site key for one purpose ("wrap", "sidecar-mac", "reference-mac"). */
+extern bool		_vaultKeyDerive(const _vault_key_t *kek, const char *purpose, _vault_key_t *out, GError **error);
+
+/*
+ * Wrap the data key for entry id.  Without a secret: AES-256-GCM under the
+ * site wrap key.  With a secret: under HKDF(site wrap key, PBKDF2(secret,
+ * salt, iterations)); *salt_b64 and *iterations are then set (else NULL / 0).
+ * Strings returned are base64, g_free them.
+ */
+extern bool		_vaultKeyWrap(const _vault_key_t *kek, const char *id, const _vault_key_t *dek, const char *secret, char **wrapped_b64, char **salt_b64, guint *iterations, GError **error);
+
+/* Unwrap; AUTH for a wrong site key or a tampered wrap, SECRET_REQUIRED / SECRET_WRONG for protected keys. */
+extern bool		_vaultKeyUnwrap(const _vault_key_t *kek, const char *id, const char *wrapped_b64, const char *salt_b64, guint iterations, const char *secret, _vault_key_t *dek, GError **error);
+
+/* HMAC-SHA256 under a derived key; hex is 64 lowercase digits + NUL. */
+extern void		_vaultMacHex(const _vault_key_t *mac_key, const void *data, size_t len, char hex[65]);
+extern bool		_vaultMacVerify(const _vault_key_t *mac_key, const void *data, size_t len, const char *hex);	/* Constant time */
+
+/*
+ * Data file STREAM encryption (spool-crypt.c).  The sealer writes through
+ * the I/O layer and holds at most one chunk of plaintext.
+ */
+
+typedef struct _vault_sealer_s _vault_sealer_t;
+typedef struct _vault_opener_s _vault_opener_t;
+
+/* Write the header to fd (positioned at 0) and prepare to seal chunks. */
+extern _vault_sealer_t	*_vaultSealerNew(_vault_io_t *io, int fd, const _vault_key_t *dek, const char *id, GError **error);
+extern bool		_vaultSealerWrite(_vault_sealer_t *s, const void *buf, size_t len, GError **error);
+extern bool		_vaultSealerFinish(_vault_sealer_t *s, GError **error);	/* Writes the final chunk (not fsynced) */
+extern guint64		_vaultSealerGetPlainSize(const _vault_sealer_t *s);
+extern guint64		_vaultSealerGetFileSize(const _vault_sealer_t *s);
+extern void		_vaultSealerFree(_vault_sealer_t *s);		/* Wipes keys and buffers */
+
+/* Read and check the header from fd; VERSION/CORRUPT for a bad header. */
+extern _vault_opener_t	*_vaultOpenerNew(int fd, const _vault_key_t *dek, const char *id, GError **error);
+extern gssize		_vaultOpenerRead(_vault_opener_t *o, void *buf, size_t len, GError **error);
+extern void		_vaultOpenerFree(_vault_opener_t *o);		/* Closes fd, wipes */
+
+/* File size of a sealed file holding plain_size bytes. */
+extern guint64		_vaultSealedSize(guint64 plain_size);
+
+/*
+ * Sidecar (spool-meta.c).
+ */
+
+typedef struct _vault_meta_s
+{
+  int		format;			/* _VAULT_FORMAT_VERSION */
+  char		id[_VAULT_ID_LEN + 1];
+  vault_state_t	state;
+  bool		valid;			/* false once crypto-erased */
+  char		*area;			/* Area name */
+  /* Job identity (vault_job_t strings are owned here) */
+  char		*uuid, *queue, *user, *host, *title, *inner_uri, *content_type;
+  gint64	created;
+  int		job_id, copies, priority;
+  /* Storage */
+  gint64	stored_utc;		/* UNIX seconds */
+  char		stored_local_date[11];	/* YYYY-MM-DD */
+  char		*stored_timezone;	/* Site time zone name used for the local date */
+  gint64	changed_utc;		/* Last transition */
+  bool		encrypted;
+  guint64	data_size, file_size;
+  /* Keys */
+  char		*wrapped_key;		/* base64; NULL once erased */
+  char		*secret_salt;		/* base64; NULL without a secret */
+  guint		secret_iterations;
+  /* Recovery */
+  char		*boot_id;
+  pid_t		pid;
+  guint		send_count;		/* Times a run started sending it */
+  GHashTable	*media_counts;		/* "media/tray" -> guint64 sheets (as GUINT_TO_POINTER-free boxed) */
+} _vault_meta_t;
+
+extern _vault_meta_t	*_vaultMetaNew(void);
+extern void		_vaultMetaFree(_vault_meta_t *meta);
+
+/* Serialize to key-file text with its [mac] group; g_free the result. */
+extern char		*_vaultMetaToData(const _vault_meta_t *meta, const _vault_key_t *mac_key, gsize *len);
+/* Parse and verify; AUTH for a bad MAC, VERSION, CORRUPT naming the key. */
+extern _vault_meta_t	*_vaultMetaFromData(const char *data, gsize len, const _vault_key_t *mac_key, GError **error);
+
+/* Write atomically (replace by rename, directory fsynced) / read a sidecar file. */
+extern bool		_vaultMetaWrite(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error);
+extern _vault_meta_t	*_vaultMetaRead(const char *path, const _vault_key_t *mac_key, GError **error);
+
+/*
+ * Store internals (spool-store.c, spool-area.c).
+ */
+
+struct _vault_store_s
+{
+  const vault_config_t	*config;
+  _vault_io_t		*io;
+  _vault_key_t		kek;		/* Site key-encryption key */
+  _vault_key_t		wrap_key;	/* Derived: "wrap" (unused by wrap API, kept for references) */
+  _vault_key_t		mac_key;	/* Derived: "sidecar-mac" */
+  char			*boot_id;
+  char			*locks_dir;	/* <root>/locks */
+  char			*journal_path;	/* <root>/journal */
+};
+
+/* Index of the area with the most free room for size bytes; FULL when none fits. */
+extern bool		_vaultAreaChoose(vault_store_t *store, guint64 size, guint *area, guint64 *free_room, GError **error);
+extern int		_vaultAreaFind(vault_store_t *store, const char *name);	/* -1 when unknown */
+
+/* Bytes and entries held by user across all areas (for the originator cap). */
+extern bool		_vaultStoreOriginatorUsage(vault_store_t *store, const char *user, guint64 *bytes, guint *entries, GError **error);
+
+/* Paths of an entry's files in area i; g_free them. */
+extern char		*_vaultEntryPath(vault_store_t *store, guint area, const char *id, const char *suffix);
+
+/* Journal the transition of meta from state `from` ("none" for new). */
+extern bool		_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error);
+
+G_END_DECLS
+
+#endif /* !VAULT_SPOOL_PRIVATE_H */

@@ -1,0 +1,257 @@
+/*
+ * Public interface of the vault spool: the crash-safe, encrypted job store
+ * every cups-vault program links (backend, filter, vaultd, vaultctl).
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A store is a set of areas (directories with a byte capacity) plus a root
+ * directory holding the journal and the per-entry lock files.  One job is
+ * one entry: an encrypted data file and a metadata sidecar in one area.
+ * The library prints nothing; every fault is a GError in the VAULT_ERROR
+ * domain (spool-error.h).
+ *
+ * Concurrency contract: a process changes an entry only while it holds the
+ * entry's lock (vaultLockAcquire).  Locks are advisory flock(2) locks on
+ * files under <root>/locks, so they vanish with the process that held them.
+ */
+
+#ifndef VAULT_SPOOL_H
+#define VAULT_SPOOL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <glib.h>
+#include "spool-error.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Opaque objects.
+ */
+
+typedef struct _vault_config_s vault_config_t;	/* Parsed vault.conf */
+typedef struct _vault_store_s vault_store_t;	/* Open store: config, site key, areas */
+typedef struct _vault_lock_s vault_lock_t;	/* Held lock on one entry id */
+typedef struct _vault_entry_s vault_entry_t;	/* One job's entry (sidecar in memory) */
+typedef struct _vault_reader_s vault_reader_t;	/* Decrypting stream over a data file */
+
+/*
+ * Job states, as stored in the sidecar (see doc/FORMAT.md and DESIGN.md).
+ */
+
+typedef enum vault_state_e
+{
+  VAULT_STATE_RECEIVING,	/* Data being written; discarded at boot if found */
+  VAULT_STATE_STORED,		/* Committed, durable, not being sent */
+  VAULT_STATE_SENDING,		/* A backend run (boot id + pid) is sending it */
+  VAULT_STATE_DONE,		/* Printed; crypto-erased (tombstone sidecar only) */
+  VAULT_STATE_RESURRECTED,	/* Found STORED/SENDING by the boot sweep */
+  VAULT_STATE_AWAITING,		/* Interrupted; held in cupsd for a decision */
+  VAULT_STATE_DISCARDED		/* Canceled or stale; crypto-erased (tombstone) */
+} vault_state_t;
+
+#define VAULT_STATE_COUNT 7
+
+/*
+ * Stale policy for the boot sweep.
+ */
+
+typedef enum vault_stale_e
+{
+  VAULT_STALE_SAME_DAY,		/* Discard entries stored on an earlier site-local day */
+  VAULT_STALE_MAX_AGE,		/* Discard entries older than max-age seconds */
+  VAULT_STALE_NEVER		/* Never discard for age */
+} vault_stale_t;
+
+/*
+ * A job's identity and description, as the backend learns it from argv and
+ * the environment.  Input to vaultEntryCreate; vaultEntryGetJob returns the
+ * copy kept in the sidecar.  Strings are UTF-8; NULL means unknown.
+ */
+
+typedef struct vault_job_s
+{
+  const char	*uuid;		/* job-uuid ("urn:uuid:" + 36 chars), required */
+  gint64	created;	/* time-at-creation (UNIX seconds), required */
+  int		job_id;		/* CUPS job id (reused by cupsd after a crash) */
+  const char	*queue;		/* CUPS printer (queue) name, required */
+  const char	*user;		/* Originator user name (argv[2]), required */
+  const char	*host;		/* job-originating-host-name */
+  const char	*title;		/* job-name (argv[3]) */
+  int		copies;		/* argv[4] */
+  int		priority;	/* job-priority 1..100 (50 when unknown) */
+  const char	*inner_uri;	/* Inner device URI WITHOUT credentials */
+  const char	*content_type;	/* MIME type of the stored data */
+} vault_job_t;
+
+/*
+ * A journal record: one per state transition.  Strings may be NULL.
+ */
+
+typedef struct vault_record_s
+{
+  gint64	time;		/* UNIX seconds (UTC) */
+  const char	*entry_id;	/* Entry id (32 hex digits) */
+  const char	*uuid;		/* job-uuid */
+  gint64	created;	/* time-at-creation */
+  int		job_id;		/* CUPS job id */
+  const char	*queue;		/* Queue */
+  const char	*user;		/* Originator */
+  const char	*from;		/* State before ("none" for a new entry) */
+  const char	*to;		/* State after */
+  const char	*actor;		/* Who: "backend[pid]", "vaultd", user name, ... */
+  const char	*reason;	/* Why, a short sentence */
+} vault_record_t;
+
+/*
+ * Configuration (spool-config.c).
+ */
+
+/* Load vault.conf; path NULL means $VAULT_CONF, else the built-in default. */
+extern vault_config_t	*vaultConfigLoad(const char *path, GError **error);
+extern void		vaultConfigFree(vault_config_t *config);
+extern const char	*vaultConfigGetPath(const vault_config_t *config);
+extern const char	*vaultConfigGetRoot(const vault_config_t *config);
+extern const char	*vaultConfigGetKeyFile(const vault_config_t *config);
+extern guint		vaultConfigGetAreaCount(const vault_config_t *config);
+extern const char	*vaultConfigGetAreaName(const vault_config_t *config, guint i);
+extern const char	*vaultConfigGetAreaPath(const vault_config_t *config, guint i);
+extern guint64		vaultConfigGetAreaCapacity(const vault_config_t *config, guint i);
+extern guint64		vaultConfigGetOriginatorMaxBytes(const vault_config_t *config);	/* 0 = no cap */
+extern guint		vaultConfigGetOriginatorMaxEntries(const vault_config_t *config);	/* 0 = no cap */
+extern vault_stale_t	vaultConfigGetStalePolicy(const vault_config_t *config, gint64 *max_age);
+extern gint64		vaultConfigGetTombstoneAge(const vault_config_t *config);	/* seconds */
+extern const char	*vaultConfigGetRepresentative(const vault_config_t *config);	/* may be NULL */
+extern guint		vaultConfigGetConsultTimeout(const vault_config_t *config);	/* seconds */
+extern const char	*vaultConfigGetCountersListen(const vault_config_t *config);	/* "host:port" or NULL */
+extern const char	*vaultConfigGetCountersSocket(const vault_config_t *config);	/* path or NULL */
+
+/*
+ * Site key (spool-key.c).
+ */
+
+/* Create a new site key file (32 random bytes, mode 0600, O_EXCL). */
+extern bool		vaultKeyFileCreate(const char *path, GError **error);
+
+/*
+ * Store (spool-store.c, spool-area.c).
+ */
+
+/* Open the store described by config: read the site key, check the areas, create <root>/locks. */
+extern vault_store_t	*vaultStoreOpen(const vault_config_t *config, GError **error);
+extern void		vaultStoreClose(vault_store_t *store);
+extern const vault_config_t *vaultStoreGetConfig(vault_store_t *store);
+
+/* Usage of area i, derived from the files on disk. */
+extern bool		vaultStoreGetAreaUsage(vault_store_t *store, guint i, guint64 *used, guint64 *capacity, guint64 *fs_free, GError **error);
+
+/* Callback for vaultStoreForeach: entry is NULL and load_error set when the sidecar of id is unreadable.  Return false to stop. */
+typedef bool (*vault_foreach_cb_t)(vault_store_t *store, const char *id, vault_entry_t *entry, const GError *load_error, void *data);
+
+/* Visit every entry (every sidecar, and data files without one) in every area; entries are freed after the callback. */
+extern bool		vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error);
+
+/*
+ * Identity and locks (spool-lock.c).
+ */
+
+/* The entry id of a job: 32 lowercase hex digits from queue, uuid and time-at-creation. */
+extern char		*vaultJobEntryId(const vault_job_t *job, GError **error);
+
+/* Lock entry id; wait=false fails with VAULT_ERROR_LOCKED when another process holds it. */
+extern vault_lock_t	*vaultLockAcquire(vault_store_t *store, const char *id, bool wait, GError **error);
+extern void		vaultLockRelease(vault_lock_t *lock);
+
+/*
+ * Entries (spool-entry.c).  Callers hold the entry's lock.
+ */
+
+/*
+ * Create a new entry in the area with the most free room.  size_hint is the
+ * expected plaintext size (0 when unknown).  A non-NULL secret wraps the data
+ * key under both the site key and a key derived from the secret.  Fails with
+ * EXISTS, FULL, QUOTA, INVALID or IO; nothing is left on disk on failure.
+ */
+extern vault_entry_t	*vaultEntryCreate(vault_store_t *store, vault_lock_t *lock, const vault_job_t *job, guint64 size_hint, const char *secret, GError **error);
+
+/* Append plaintext to a RECEIVING entry; encrypts as bytes arrive, memory bounded.  FULL when the area overflows. */
+extern bool		vaultEntryWrite(vault_entry_t *entry, const void *buf, size_t len, GError **error);
+
+/* Seal the data file (final chunk), fsync it, write the STORED sidecar.  Durable when it returns true. */
+extern bool		vaultEntryCommit(vault_entry_t *entry, const char *actor, GError **error);
+
+/* Throw away a RECEIVING entry: its files are removed, nothing is journalled as stored. */
+extern void		vaultEntryAbort(vault_entry_t *entry, const char *reason);
+
+/* Open the entry with this id (lock held); NOT_FOUND when there is none, CORRUPT/AUTH for a bad sidecar. */
+extern vault_entry_t	*vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error);
+
+/* Change state: validates the transition, records boot id and pid for SENDING, replaces the sidecar atomically and journals it. */
+extern bool		vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error);
+
+/* Crypto-erase: final is DONE or DISCARDED.  The wrapped key leaves the sidecar first (tombstone), then the data file is removed. */
+extern bool		vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, const char *reason, GError **error);
+
+/* Remove a tombstone (DONE/DISCARDED sidecar) or a RECEIVING leftover entirely. */
+extern bool		vaultEntryRemove(vault_entry_t *entry, GError **error);
+
+extern void		vaultEntryFree(vault_entry_t *entry);
+
+extern const char	*vaultEntryGetId(const vault_entry_t *entry);
+extern vault_state_t	vaultEntryGetState(const vault_entry_t *entry);
+extern const vault_job_t *vaultEntryGetJob(const vault_entry_t *entry);
+extern const char	*vaultEntryGetArea(const vault_entry_t *entry);
+extern gint64		vaultEntryGetStoredTime(const vault_entry_t *entry);		/* UTC seconds */
+extern const char	*vaultEntryGetStoredLocalDate(const vault_entry_t *entry);	/* "YYYY-MM-DD", site-local */
+extern gint64		vaultEntryGetChangedTime(const vault_entry_t *entry);		/* last transition */
+extern guint64		vaultEntryGetSize(const vault_entry_t *entry);			/* plaintext bytes */
+extern guint64		vaultEntryGetFileSize(const vault_entry_t *entry);		/* data file bytes */
+extern const char	*vaultEntryGetBootId(const vault_entry_t *entry);		/* of the SENDING run */
+extern pid_t		vaultEntryGetPid(const vault_entry_t *entry);			/* of the SENDING run */
+extern bool		vaultEntryHasSecret(const vault_entry_t *entry);
+
+/* True for RESURRECTED, and for SENDING recorded by another boot or by a pid that no longer runs. */
+extern bool		vaultEntryIsInterrupted(const vault_entry_t *entry);
+
+/* Per-media sheet counts recorded for the job ("media/tray" -> sheets); may be empty. */
+extern GHashTable	*vaultEntryGetMediaCounts(const vault_entry_t *entry);
+extern bool		vaultEntrySetMediaCounts(vault_entry_t *entry, GHashTable *counts, GError **error);
+
+/*
+ * Reading back (spool-entry.c over spool-crypt.c).
+ */
+
+/* Open the data of a STORED/SENDING/AWAITING/RESURRECTED entry; secret required when vaultEntryHasSecret. */
+extern vault_reader_t	*vaultEntryOpenData(vault_entry_t *entry, const char *secret, GError **error);
+
+/* Read decrypted bytes: > 0 bytes, 0 at the authenticated end, -1 with TRUNCATED, AUTH, CORRUPT or IO. */
+extern gssize		vaultReaderRead(vault_reader_t *reader, void *buf, size_t len, GError **error);
+extern void		vaultReaderClose(vault_reader_t *reader);
+
+/*
+ * Journal (spool-journal.c).
+ */
+
+/* Append one record and fsync it.  record->time 0 means now. */
+extern bool		vaultJournalAppend(vault_store_t *store, const vault_record_t *record, GError **error);
+
+/* Visit every record, oldest first, across rotated files.  Return false from cb to stop. */
+typedef bool (*vault_journal_cb_t)(const vault_record_t *record, void *data);
+extern bool		vaultJournalForeach(vault_store_t *store, vault_journal_cb_t cb, void *data, GError **error);
+
+/* Start a new journal file; the old one is kept under a dated name. */
+extern bool		vaultJournalRotate(vault_store_t *store, GError **error);
+
+/*
+ * Names.
+ */
+
+extern const char	*vaultStateString(vault_state_t state);		/* "stored", ... */
+extern bool		vaultStateFromString(const char *s, vault_state_t *state);
+
+/* This boot's id, read when the store opens (/proc/sys/kernel/random/boot_id, or $VAULT_BOOT_ID for tests). */
+extern const char	*vaultStoreGetBootId(vault_store_t *store);
+
+G_END_DECLS
+
+#endif /* !VAULT_SPOOL_H */
