@@ -1,0 +1,33 @@
+/*
+ * The VAULT_ERROR domain and the names of its codes.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+
+#include "spool-error.h"
+
+G_DEFINE_QUARK(vault-error-quark, vaultError)
+
+
+/*
+ * 'vaultErrorString()' - Short English name of an error code, for logs and
+ *                        exit-code tables.  Never NULL.
+ */
+
+const char *
+vaultErrorString(vault_error_t code)
+{
+  static const char * const names[] =
+  {
+    "failed", "i/o error", "bad configuration", "site key unusable",
+    "authentication failed", "truncated", "corrupt", "unsupported version",
+    "vault full", "originator over quota", "not found", "already exists",
+    "locked", "wrong state", "invalid argument", "secret required",
+    "wrong secret", "simulated crash"
+  };
+
+  if ((guint)code < G_N_ELEMENTS(names))
+    return (names[code]);
+
+  return ("unknown error");
+}
