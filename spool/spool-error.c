@@ -6,7 +6,16 @@
 
 #include "spool-error.h"
 
-G_DEFINE_QUARK(vault-error-quark, vaultError)
+
+/*
+ * 'vaultErrorQuark()' - The GError domain of the vault spool library.
+ */
+
+GQuark
+vaultErrorQuark(void)
+{
+  return (g_quark_from_static_string("vault-error-quark"));
+}
 
 
 /*
