@@ -125,7 +125,7 @@ sweep_entry(vault_store_t      *store,
 
   if ((lock = vaultLockAcquire(store, id, false, &error)) == NULL)
   {
-    g_message("Entry %s left alone: %s", id, error->message);
+    g_message("Left alone: %s", error->message);
     ctx->sweep->busy ++;
     return (true);
   }
