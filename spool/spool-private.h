@@ -190,6 +190,42 @@ struct _vault_store_s
   char			*journal_path;	/* <root>/journal */
 };
 
+/* A held entry lock (spool-lock.c): flock(LOCK_EX) on <root>/locks/<id>.lock. */
+struct _vault_lock_s
+{
+  vault_store_t		*store;
+  char			id[_VAULT_ID_LEN + 1];
+  int			fd;
+};
+
+/* An entry (spool-entry*.c): its sidecar in memory, and the data file while RECEIVING. */
+struct _vault_entry_s
+{
+  vault_store_t		*store;
+  vault_lock_t		*lock;		/* NULL for a read-only entry (vaultStoreForeach) */
+  guint			area;
+  _vault_meta_t		*meta;
+  vault_job_t		job;		/* View of the strings in meta */
+  int			fd;		/* Data file while RECEIVING, else -1 */
+  _vault_sealer_t	*sealer;	/* While RECEIVING */
+  guint64		room;		/* Area room measured at creation */
+  guint64		quota_left;	/* Originator bytes left, G_MAXUINT64 = no cap */
+};
+
+/* Unlink the data file, then (unless keep_meta) the sidecar, then fsync the area directory. */
+extern bool		_vaultEntryRemoveFiles(vault_entry_t *entry, bool keep_meta, GError **error);
+/* Drop the sealer and close the data file of a RECEIVING entry. */
+extern void		_vaultEntryCloseReceiving(vault_entry_t *entry);
+
+/* True for an entry id: exactly 32 lowercase hex digits (safe as a file name). */
+extern bool		_vaultIdIsValid(const char *id);
+
+/* Check a job's identity (uuid, queue alphabet, created, user); INVALID naming the field. */
+extern bool		_vaultJobValidate(const vault_job_t *job, GError **error);
+
+/* Wrap a sidecar read without a lock (vaultStoreForeach): a read-only entry that takes meta. */
+extern vault_entry_t	*_vaultEntryFromMeta(vault_store_t *store, guint area, _vault_meta_t *meta);
+
 /* Index of the area with the most free room for size bytes; FULL when none fits. */
 extern bool		_vaultAreaChoose(vault_store_t *store, guint64 size, guint *area, guint64 *free_room, GError **error);
 extern int		_vaultAreaFind(vault_store_t *store, const char *name);	/* -1 when unknown */

@@ -1,0 +1,681 @@
+/*
+ * Reading vault.conf: the spool root, the areas and their capacities, the
+ * site key file, the caps and the recovery policy.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * The file is a GLib key file (doc/FORMAT.md).  It is checked strictly: an
+ * unknown group or key is an error, because a misspelt cap would otherwise
+ * silently disable it.  Every error names the file, the key and the value.
+ */
+
+#include "spool-private.h"
+#include <errno.h>
+#include <string.h>
+
+#ifndef VAULT_DEFAULT_CONF_PATH
+#  define VAULT_DEFAULT_CONF_PATH "/etc/cups/vault.conf"
+#endif
+
+#define AREA_PREFIX "area "
+
+
+/*
+ * One storage area.
+ */
+
+typedef struct _vault_area_conf_s
+{
+  char		*name;			/* From [area NAME] */
+  char		*path;			/* Absolute directory */
+  guint64	capacity;		/* Bytes */
+} _vault_area_conf_t;
+
+struct _vault_config_s
+{
+  char		*path;			/* File read */
+  char		*root;			/* spool-root */
+  char		*key_file;		/* key-file */
+  GArray	*areas;			/* _vault_area_conf_t */
+  guint64	originator_max_bytes;	/* 0 = no cap */
+  guint		originator_max_entries;	/* 0 = no cap */
+  vault_stale_t	stale;			/* stale policy */
+  gint64	max_age;		/* seconds, for VAULT_STALE_MAX_AGE */
+  gint64	tombstone_age;		/* seconds */
+  char		*representative;	/* may be NULL */
+  guint		consult_timeout;	/* seconds */
+  char		*counters_listen;	/* may be NULL */
+  char		*counters_socket;	/* may be NULL */
+};
+
+static const char * const vault_keys[] =
+{
+  "spool-root", "key-file", "originator-max-bytes", "originator-max-entries",
+  "stale", "tombstone-age", "representative", "consult-timeout",
+  "counters-listen", "counters-socket", NULL
+};
+
+static const char * const area_keys[] = { "path", "capacity", NULL };
+
+
+/*
+ * 'config_error()' - Set a CONFIG error naming the file, group, key and value.
+ */
+
+static void
+config_error(GError **error, const vault_config_t *config, const char *group, const char *key, const char *value, const char *why)
+{
+  if (key)
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s: [%s] %s = \"%s\": %s", config->path, group, key, value ? value : "", why);
+  else
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s: [%s]: %s", config->path, group, why);
+}
+
+
+/*
+ * 'parse_size()' - Parse digits with an optional binary suffix K, M, G or T.
+ *                 Returns false on anything else or overflow.
+ */
+
+static bool
+parse_size(const char *s, guint64 *value)
+{
+  char		*end;
+  guint64	v, mult = 1;
+
+  if (!s || !g_ascii_isdigit(*s))
+    return (false);
+
+  errno = 0;
+  v     = g_ascii_strtoull(s, &end, 10);
+  if (errno)
+    return (false);
+
+  switch (g_ascii_toupper(*end))
+  {
+    case '\0' : break;
+    case 'K' : mult = G_GUINT64_CONSTANT(1) << 10; end ++; break;
+    case 'M' : mult = G_GUINT64_CONSTANT(1) << 20; end ++; break;
+    case 'G' : mult = G_GUINT64_CONSTANT(1) << 30; end ++; break;
+    case 'T' : mult = G_GUINT64_CONSTANT(1) << 40; end ++; break;
+    default : return (false);
+  }
+
+  if (*end || (v && mult > G_MAXUINT64 / v))
+    return (false);
+
+  *value = v * mult;
+  return (true);
+}
+
+
+/*
+ * 'parse_duration()' - Parse digits with an optional suffix s, m, h or d into
+ *                      seconds.  Returns false on anything else or overflow.
+ */
+
+static bool
+parse_duration(const char *s, gint64 *value)
+{
+  char		*end;
+  guint64	v, mult = 1;
+
+  if (!s || !g_ascii_isdigit(*s))
+    return (false);
+
+  errno = 0;
+  v     = g_ascii_strtoull(s, &end, 10);
+  if (errno)
+    return (false);
+
+  switch (*end)
+  {
+    case '\0' : break;
+    case 's' : end ++; break;
+    case 'm' : mult = 60; end ++; break;
+    case 'h' : mult = 3600; end ++; break;
+    case 'd' : mult = 86400; end ++; break;
+    default : return (false);
+  }
+
+  if (*end || (v && mult > (guint64)G_MAXINT64 / v))
+    return (false);
+
+  *value = (gint64)(v * mult);
+  return (true);
+}
+
+
+/*
+ * 'check_keys()' - Fail with CONFIG when group holds a key not in allowed.
+ */
+
+static bool
+check_keys(const vault_config_t *config, GKeyFile *kf, const char *group, const char * const *allowed, GError **error)
+{
+  char		**keys = g_key_file_get_keys(kf, group, NULL, NULL);
+  bool		ok = true;
+
+  for (char **k = keys; k && *k && ok; k ++)
+  {
+    if (!g_strv_contains(allowed, *k))
+    {
+      char *value = g_key_file_get_value(kf, group, *k, NULL);
+
+      config_error(error, config, group, *k, value, "unknown key (check its spelling)");
+      g_free(value);
+      ok = false;
+    }
+  }
+
+  g_strfreev(keys);
+  return (ok);
+}
+
+
+/*
+ * 'get_string()' - Fetch an optional string; NULL when absent, "" is an error.
+ */
+
+static bool
+get_string(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, char **out, GError **error)
+{
+  char	*value;
+
+  if (!g_key_file_has_key(kf, group, key, NULL))
+    return (true);
+
+  value = g_key_file_get_string(kf, group, key, NULL);
+  if (!value || !*value)
+  {
+    config_error(error, config, group, key, value, "empty value");
+    g_free(value);
+    return (false);
+  }
+
+  g_free(*out);
+  *out = value;
+  return (true);
+}
+
+
+/*
+ * 'get_size()' - Fetch an optional byte count (K M G T suffixes).
+ */
+
+static bool
+get_size(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, guint64 *out, GError **error)
+{
+  char	*value = NULL;
+  bool	ok;
+
+  if (!get_string(config, kf, group, key, &value, error))
+    return (false);
+  if (!value)
+    return (true);
+
+  if (!(ok = parse_size(value, out)))
+    config_error(error, config, group, key, value, "not a byte count (digits with an optional K, M, G or T suffix)");
+
+  g_free(value);
+  return (ok);
+}
+
+
+/*
+ * 'get_count()' - Fetch an optional plain decimal count.
+ */
+
+static bool
+get_count(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, guint64 *out, GError **error)
+{
+  char	*value = NULL;
+  bool	ok;
+
+  if (!get_string(config, kf, group, key, &value, error))
+    return (false);
+  if (!value)
+    return (true);
+
+  if (!(ok = g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT, out, NULL)))
+    config_error(error, config, group, key, value, "not a count (digits only)");
+
+  g_free(value);
+  return (ok);
+}
+
+
+/*
+ * 'get_duration()' - Fetch an optional duration (s m h d suffixes).
+ */
+
+static bool
+get_duration(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, gint64 *out, GError **error)
+{
+  char	*value = NULL;
+  bool	ok;
+
+  if (!get_string(config, kf, group, key, &value, error))
+    return (false);
+  if (!value)
+    return (true);
+
+  if (!(ok = parse_duration(value, out)))
+    config_error(error, config, group, key, value, "not a duration (digits with an optional s, m, h or d suffix)");
+
+  g_free(value);
+  return (ok);
+}
+
+
+/*
+ * 'get_absolute_path()' - Fetch an optional path that must be absolute.
+ */
+
+static bool
+get_absolute_path(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, char **out, GError **error)
+{
+  if (!get_string(config, kf, group, key, out, error))
+    return (false);
+
+  if (*out && !g_path_is_absolute(*out))
+  {
+    config_error(error, config, group, key, *out, "not an absolute path");
+    return (false);
+  }
+
+  return (true);
+}
+
+
+/*
+ * 'load_stale()' - Parse "stale": same-day, never or max-age=DURATION.
+ */
+
+static bool
+load_stale(vault_config_t *config, GKeyFile *kf, GError **error)
+{
+  char	*value = NULL;
+  bool	ok = true;
+
+  if (!get_string(config, kf, "vault", "stale", &value, error))
+    return (false);
+
+  if (!value || !strcmp(value, "same-day"))
+    config->stale = VAULT_STALE_SAME_DAY;
+  else if (!strcmp(value, "never"))
+    config->stale = VAULT_STALE_NEVER;
+  else if (g_str_has_prefix(value, "max-age=") && parse_duration(value + 8, &config->max_age) && config->max_age > 0)
+    config->stale = VAULT_STALE_MAX_AGE;
+  else
+  {
+    config_error(error, config, "vault", "stale", value, "expected same-day, never or max-age=DURATION (e.g. max-age=7d)");
+    ok = false;
+  }
+
+  g_free(value);
+  return (ok);
+}
+
+
+/*
+ * 'valid_listen()' - True for "host:port" with a port in 1..65535.
+ */
+
+static bool
+valid_listen(const char *s)
+{
+  const char	*colon = s ? strrchr(s, ':') : NULL;
+  guint64	port;
+
+  if (!s)
+    return (true);
+
+  return (colon && colon > s && g_ascii_string_to_unsigned(colon + 1, 10, 1, 65535, &port, NULL));
+}
+
+
+/*
+ * 'load_vault_group()' - Read the [vault] group.
+ */
+
+static bool
+load_vault_group(vault_config_t *config, GKeyFile *kf, GError **error)
+{
+  guint64	entries = 0;
+  gint64	consult = (gint64)config->consult_timeout;
+
+  if (!g_key_file_has_group(kf, "vault"))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s: missing the [vault] group", config->path);
+    return (false);
+  }
+
+  if (!check_keys(config, kf, "vault", vault_keys, error) ||
+      !get_absolute_path(config, kf, "vault", "spool-root", &config->root, error) ||
+      !get_absolute_path(config, kf, "vault", "key-file", &config->key_file, error) ||
+      !get_size(config, kf, "vault", "originator-max-bytes", &config->originator_max_bytes, error) ||
+      !get_count(config, kf, "vault", "originator-max-entries", &entries, error) ||
+      !load_stale(config, kf, error) ||
+      !get_duration(config, kf, "vault", "tombstone-age", &config->tombstone_age, error) ||
+      !get_string(config, kf, "vault", "representative", &config->representative, error) ||
+      !get_duration(config, kf, "vault", "consult-timeout", &consult, error) ||
+      !get_string(config, kf, "vault", "counters-listen", &config->counters_listen, error) ||
+      !get_absolute_path(config, kf, "vault", "counters-socket", &config->counters_socket, error))
+    return (false);
+
+  if (consult > G_MAXUINT)
+  {
+    char *value = g_key_file_get_value(kf, "vault", "consult-timeout", NULL);
+
+    config_error(error, config, "vault", "consult-timeout", value, "too large");
+    g_free(value);
+    return (false);
+  }
+
+  if (!valid_listen(config->counters_listen))
+  {
+    config_error(error, config, "vault", "counters-listen", config->counters_listen, "expected HOST:PORT with a port from 1 to 65535");
+    return (false);
+  }
+
+  config->originator_max_entries = (guint)entries;
+  config->consult_timeout        = (guint)consult;
+  return (true);
+}
+
+
+/*
+ * 'valid_area_name()' - Area names are short and of a safe alphabet, since
+ *                       they are recorded in sidecars.
+ */
+
+static bool
+valid_area_name(const char *name)
+{
+  if (!*name || strlen(name) > 64)
+    return (false);
+
+  for (const char *p = name; *p; p ++)
+    if (!g_ascii_isalnum(*p) && !strchr("-_.", *p))
+      return (false);
+
+  return (true);
+}
+
+
+/*
+ * 'load_area()' - Read one [area NAME] group and append it.
+ */
+
+static bool
+load_area(vault_config_t *config, GKeyFile *kf, const char *group, GError **error)
+{
+  _vault_area_conf_t	area = { NULL, NULL, 0 };
+  char			*canon;
+
+  if (!valid_area_name(group + strlen(AREA_PREFIX)))
+  {
+    config_error(error, config, group, NULL, NULL, "bad area name (letters, digits, '-', '_' and '.', at most 64)");
+    return (false);
+  }
+
+  if (!check_keys(config, kf, group, area_keys, error) ||
+      !get_absolute_path(config, kf, group, "path", &area.path, error) ||
+      !get_size(config, kf, group, "capacity", &area.capacity, error))
+  {
+    g_free(area.path);
+    return (false);
+  }
+
+  if (!area.path || !g_key_file_has_key(kf, group, "capacity", NULL) || !area.capacity)
+  {
+    if (!area.path)
+      config_error(error, config, group, "path", NULL, "missing (the area's directory is required)");
+    else if (!area.capacity && g_key_file_has_key(kf, group, "capacity", NULL))
+      config_error(error, config, group, "capacity", "0", "must be above 0");
+    else
+      config_error(error, config, group, "capacity", NULL, "missing (the area's size in bytes is required)");
+    g_free(area.path);
+    return (false);
+  }
+
+  canon = g_canonicalize_filename(area.path, NULL);
+  for (guint i = 0; i < config->areas->len; i ++)
+  {
+    if (!strcmp(g_array_index(config->areas, _vault_area_conf_t, i).path, canon))
+    {
+      config_error(error, config, group, "path", area.path, "the same directory as another area");
+      g_free(canon);
+      g_free(area.path);
+      return (false);
+    }
+  }
+
+  g_free(area.path);
+  area.path = canon;
+  area.name = g_strdup(group + strlen(AREA_PREFIX));
+  g_array_append_val(config->areas, area);
+  return (true);
+}
+
+
+/*
+ * 'load_groups()' - Read [vault] and every [area NAME]; reject other groups.
+ */
+
+static bool
+load_groups(vault_config_t *config, GKeyFile *kf, GError **error)
+{
+  char	**groups = g_key_file_get_groups(kf, NULL);
+  bool	ok = load_vault_group(config, kf, error);
+
+  for (char **g = groups; ok && *g; g ++)
+  {
+    if (!strcmp(*g, "vault"))
+      continue;
+    else if (g_str_has_prefix(*g, AREA_PREFIX))
+      ok = load_area(config, kf, *g, error);
+    else
+    {
+      config_error(error, config, *g, NULL, NULL, "unknown group (expected [vault] or [area NAME])");
+      ok = false;
+    }
+  }
+
+  g_strfreev(groups);
+
+  if (ok && config->areas->len < 2)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s: %u [area NAME] group(s); at least two areas are required", config->path, config->areas->len);
+    ok = false;
+  }
+
+  return (ok);
+}
+
+
+/*
+ * 'clear_area()' - Free one area's strings (GArray clear function).
+ */
+
+static void
+clear_area(void *p)
+{
+  _vault_area_conf_t *area = p;
+
+  g_free(area->name);
+  g_free(area->path);
+}
+
+
+/*
+ * 'vaultConfigLoad()' - Load and check vault.conf.  path NULL means
+ *                       $VAULT_CONF, else the configure-time default.
+ *                       Returns NULL with a CONFIG error naming the key and
+ *                       value (or IO-like CONFIG error for an unreadable file).
+ */
+
+vault_config_t *
+vaultConfigLoad(const char *path, GError **error)
+{
+  vault_config_t	*config = g_new0(vault_config_t, 1);
+  GKeyFile		*kf = g_key_file_new();
+  GError		*kf_error = NULL;
+
+  if (!path)
+    path = g_getenv("VAULT_CONF");
+  if (!path || !*path)
+    path = VAULT_DEFAULT_CONF_PATH;
+
+  config->path            = g_strdup(path);
+  config->root            = g_strdup("/var/spool/cups-vault");
+  config->key_file        = g_strdup("/etc/cups/vault.key");
+  config->areas           = g_array_new(FALSE, TRUE, sizeof(_vault_area_conf_t));
+  config->stale           = VAULT_STALE_SAME_DAY;
+  config->tombstone_age   = 7 * 86400;
+  config->consult_timeout = 600;
+  g_array_set_clear_func(config->areas, clear_area);
+
+  if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &kf_error))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s: cannot load the vault configuration: %s", path, kf_error->message);
+    g_error_free(kf_error);
+    g_key_file_free(kf);
+    vaultConfigFree(config);
+    return (NULL);
+  }
+
+  if (!load_groups(config, kf, error))
+  {
+    g_key_file_free(kf);
+    vaultConfigFree(config);
+    return (NULL);
+  }
+
+  g_key_file_free(kf);
+  return (config);
+}
+
+
+/*
+ * 'vaultConfigFree()' - Free a configuration (NULL is allowed).
+ */
+
+void
+vaultConfigFree(vault_config_t *config)
+{
+  if (!config)
+    return;
+
+  g_free(config->path);
+  g_free(config->root);
+  g_free(config->key_file);
+  g_array_unref(config->areas);
+  g_free(config->representative);
+  g_free(config->counters_listen);
+  g_free(config->counters_socket);
+  g_free(config);
+}
+
+
+/*
+ * Accessors.  Area indices run from 0 to vaultConfigGetAreaCount() - 1, in
+ * the order of the file.
+ */
+
+const char *
+vaultConfigGetPath(const vault_config_t *config)
+{
+  return (config->path);
+}
+
+const char *
+vaultConfigGetRoot(const vault_config_t *config)
+{
+  return (config->root);
+}
+
+const char *
+vaultConfigGetKeyFile(const vault_config_t *config)
+{
+  return (config->key_file);
+}
+
+guint
+vaultConfigGetAreaCount(const vault_config_t *config)
+{
+  return (config->areas->len);
+}
+
+const char *
+vaultConfigGetAreaName(const vault_config_t *config, guint i)
+{
+  g_return_val_if_fail(i < config->areas->len, NULL);
+  return (g_array_index(config->areas, _vault_area_conf_t, i).name);
+}
+
+const char *
+vaultConfigGetAreaPath(const vault_config_t *config, guint i)
+{
+  g_return_val_if_fail(i < config->areas->len, NULL);
+  return (g_array_index(config->areas, _vault_area_conf_t, i).path);
+}
+
+guint64
+vaultConfigGetAreaCapacity(const vault_config_t *config, guint i)
+{
+  g_return_val_if_fail(i < config->areas->len, 0);
+  return (g_array_index(config->areas, _vault_area_conf_t, i).capacity);
+}
+
+guint64
+vaultConfigGetOriginatorMaxBytes(const vault_config_t *config)
+{
+  return (config->originator_max_bytes);
+}
+
+guint
+vaultConfigGetOriginatorMaxEntries(const vault_config_t *config)
+{
+  return (config->originator_max_entries);
+}
+
+vault_stale_t
+vaultConfigGetStalePolicy(const vault_config_t *config, gint64 *max_age)
+{
+  if (max_age)
+    *max_age = config->stale == VAULT_STALE_MAX_AGE ? config->max_age : 0;
+
+  return (config->stale);
+}
+
+gint64
+vaultConfigGetTombstoneAge(const vault_config_t *config)
+{
+  return (config->tombstone_age);
+}
+
+const char *
+vaultConfigGetRepresentative(const vault_config_t *config)
+{
+  return (config->representative);
+}
+
+guint
+vaultConfigGetConsultTimeout(const vault_config_t *config)
+{
+  return (config->consult_timeout);
+}
+
+const char *
+vaultConfigGetCountersListen(const vault_config_t *config)
+{
+  return (config->counters_listen);
+}
+
+const char *
+vaultConfigGetCountersSocket(const vault_config_t *config)
+{
+  return (config->counters_socket);
+}

@@ -1,0 +1,181 @@
+/*
+ * Reading an entry's data back: unwrap the data key and decrypt the STREAM
+ * file chunk by chunk, refusing a truncated or tampered file.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Beyond the STREAM's own checks (spool-crypt.c: every chunk authenticated,
+ * the file must end with the final chunk), the reader holds the file to the
+ * sizes the sidecar recorded at commit, under the sidecar's MAC: a shorter
+ * file is TRUNCATED before a byte is returned, a longer one CORRUPT, and a
+ * plaintext length other than the recorded one CORRUPT.
+ */
+
+#include "spool-private.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct _vault_reader_s
+{
+  _vault_opener_t	*opener;
+  char			*id;		/* For messages */
+  guint64		expected;	/* Plaintext size from the sidecar */
+  guint64		got;		/* Plaintext bytes returned so far */
+};
+
+
+/*
+ * 'check_readable()' - STATE unless the entry holds committed, unerased data.
+ */
+
+static bool
+check_readable(const vault_entry_t *entry, GError **error)
+{
+  switch (entry->meta->state)
+  {
+    case VAULT_STATE_STORED :
+    case VAULT_STATE_SENDING :
+    case VAULT_STATE_AWAITING :
+    case VAULT_STATE_RESURRECTED :
+        if (entry->meta->valid && entry->meta->wrapped_key)
+          return (true);
+        break;
+    default :
+        break;
+  }
+
+  g_set_error(error, VAULT_ERROR, VAULT_ERROR_STATE, "Entry %s has no readable data (state %s).", entry->meta->id, vaultStateString(entry->meta->state));
+  return (false);
+}
+
+
+/*
+ * 'open_data_file()' - Open the data file and check its size against the
+ *                      sidecar: TRUNCATED when shorter (or missing), CORRUPT
+ *                      when longer, IO.  Returns the descriptor or -1.
+ */
+
+static int
+open_data_file(const vault_entry_t *entry, GError **error)
+{
+  char		*path = _vaultEntryPath(entry->store, entry->area, entry->meta->id, _VAULT_DATA_SUFFIX);
+  struct stat	st;
+  int		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+  if (fd < 0)
+  {
+    if (errno == ENOENT)
+      g_set_error(error, VAULT_ERROR, VAULT_ERROR_TRUNCATED, "%s: the data file of a stored entry is missing.", path);
+    else
+      _vaultSetIoError(error, errno, "Cannot open", path);
+  }
+  else if (fstat(fd, &st) < 0)
+  {
+    _vaultSetIoError(error, errno, "Cannot examine", path);
+    close(fd);
+    fd = -1;
+  }
+  else if ((guint64)st.st_size != entry->meta->file_size)
+  {
+    g_set_error(error, VAULT_ERROR, (guint64)st.st_size < entry->meta->file_size ? VAULT_ERROR_TRUNCATED : VAULT_ERROR_CORRUPT, "%s: the data file has %lld bytes, the sidecar recorded %" G_GUINT64_FORMAT ".", path, (long long)st.st_size, entry->meta->file_size);
+    close(fd);
+    fd = -1;
+  }
+
+  g_free(path);
+  return (fd);
+}
+
+
+/*
+ * 'vaultEntryOpenData()' - Open a decrypting stream over the entry's data.
+ *                          secret is required when vaultEntryHasSecret.
+ *                          STATE for an entry without data, AUTH for a
+ *                          wrong site key, SECRET_REQUIRED / SECRET_WRONG,
+ *                          TRUNCATED / CORRUPT / VERSION for a bad file, IO.
+ */
+
+vault_reader_t *
+vaultEntryOpenData(vault_entry_t *entry, const char *secret, GError **error)
+{
+  _vault_meta_t		*meta;
+  _vault_key_t		dek;
+  _vault_opener_t	*opener;
+  vault_reader_t	*reader;
+  int			fd;
+
+  g_return_val_if_fail(entry != NULL, NULL);
+
+  meta = entry->meta;
+  if (!check_readable(entry, error))
+    return (NULL);
+
+  if (!_vaultKeyUnwrap(&entry->store->kek, meta->id, meta->wrapped_key, meta->secret_salt, meta->secret_iterations, secret, &dek, error))
+    return (NULL);
+
+  if ((fd = open_data_file(entry, error)) < 0)
+  {
+    _vaultKeyWipe(&dek, sizeof(dek));
+    return (NULL);
+  }
+
+  opener = _vaultOpenerNew(fd, &dek, meta->id, error);
+  _vaultKeyWipe(&dek, sizeof(dek));
+  if (!opener)
+  {
+    close(fd);
+    return (NULL);
+  }
+
+  reader           = g_new0(vault_reader_t, 1);
+  reader->opener   = opener;
+  reader->id       = g_strdup(meta->id);
+  reader->expected = meta->data_size;
+  return (reader);
+}
+
+
+/*
+ * 'vaultReaderRead()' - Read up to len decrypted bytes: > 0 bytes, 0 at the
+ *                       authenticated end, -1 with TRUNCATED, AUTH, CORRUPT
+ *                       or IO.  No byte of an unauthenticated chunk is ever
+ *                       returned.
+ */
+
+gssize
+vaultReaderRead(vault_reader_t *reader, void *buf, size_t len, GError **error)
+{
+  gssize n;
+
+  g_return_val_if_fail(reader != NULL && buf != NULL, -1);
+
+  if ((n = _vaultOpenerRead(reader->opener, buf, len, error)) < 0)
+    return (-1);
+
+  reader->got += (guint64)n;
+  if (reader->got > reader->expected || (n == 0 && reader->got != reader->expected))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Entry %s: the data holds %" G_GUINT64_FORMAT " bytes or more, the sidecar recorded %" G_GUINT64_FORMAT ".", reader->id, reader->got, reader->expected);
+    return (-1);
+  }
+
+  return (n);
+}
+
+
+/*
+ * 'vaultReaderClose()' - Close the stream and wipe its key (NULL allowed).
+ */
+
+void
+vaultReaderClose(vault_reader_t *reader)
+{
+  if (!reader)
+    return;
+
+  _vaultOpenerFree(reader->opener);
+  g_free(reader->id);
+  g_free(reader);
+}

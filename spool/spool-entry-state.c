@@ -1,0 +1,410 @@
+/*
+ * State changes of a stored entry (send, retry, resurrect, await, erase,
+ * remove) and what an entry tells about itself.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * Every change replaces the sidecar atomically and then appends one fsynced
+ * journal record (spool-entry.c states the crash invariants).  Erasing is a
+ * crypto-erase: the tombstone sidecar without the wrapped key is durable
+ * before the data file is unlinked.
+ */
+
+#include "spool-private.h"
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+
+/*
+ * 'transition_allowed()' - The table of transitions vaultEntrySetState and
+ *                          vaultEntryErase may make (commit makes
+ *                          RECEIVING -> STORED).
+ */
+
+static bool
+transition_allowed(vault_state_t from, vault_state_t to)
+{
+  switch (to)
+  {
+    case VAULT_STATE_STORED :
+        return (from == VAULT_STATE_SENDING);
+    case VAULT_STATE_SENDING :
+        return (from == VAULT_STATE_STORED || from == VAULT_STATE_AWAITING);
+    case VAULT_STATE_DONE :
+        return (from == VAULT_STATE_SENDING);
+    case VAULT_STATE_RESURRECTED :
+        return (from == VAULT_STATE_STORED || from == VAULT_STATE_SENDING);
+    case VAULT_STATE_AWAITING :
+        return (from == VAULT_STATE_RESURRECTED || from == VAULT_STATE_SENDING);
+    case VAULT_STATE_DISCARDED :
+        return (from != VAULT_STATE_DONE && from != VAULT_STATE_DISCARDED);
+    default :
+        return (false);
+  }
+}
+
+
+/*
+ * 'check_change()' - STATE unless entry is writable (opened under its lock)
+ *                    and may go to state.
+ */
+
+static bool
+check_change(vault_entry_t *entry, vault_state_t state, GError **error)
+{
+  if (!entry->lock)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Entry %s was opened without its lock and cannot be changed.", entry->meta->id);
+    return (false);
+  }
+
+  if (!transition_allowed(entry->meta->state, state))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_STATE, "Entry %s cannot go from %s to %s.", entry->meta->id, vaultStateString(entry->meta->state), vaultStateString(state));
+    return (false);
+  }
+
+  return (true);
+}
+
+
+/*
+ * 'write_meta()' - Replace the entry's sidecar atomically (durable on true).
+ */
+
+static bool
+write_meta(vault_entry_t *entry, GError **error)
+{
+  char *path = _vaultEntryPath(entry->store, entry->area, entry->meta->id, _VAULT_META_SUFFIX);
+  bool ok = _vaultMetaWrite(entry->store->io, path, entry->meta, &entry->store->mac_key, error);
+
+  g_free(path);
+  return (ok);
+}
+
+
+/*
+ * 'vaultEntrySetState()' - Move the entry to state: checks the transition
+ *                          (STATE), records this boot id and pid and counts
+ *                          the send for SENDING, replaces the sidecar (IO,
+ *                          the entry is unchanged then) and journals it.
+ *                          DONE and DISCARDED are vaultEntryErase.
+ */
+
+bool
+vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error)
+{
+  _vault_meta_t	*meta;
+  _vault_meta_t	saved;
+  char		*old_boot_id;
+
+  g_return_val_if_fail(entry != NULL, false);
+
+  if (state == VAULT_STATE_DONE || state == VAULT_STATE_DISCARDED)
+    return (vaultEntryErase(entry, state, actor, reason, error));
+
+  if (!check_change(entry, state, error))
+    return (false);
+
+  meta        = entry->meta;
+  saved       = *meta;
+  old_boot_id = meta->boot_id;
+
+  if (state == VAULT_STATE_SENDING)
+  {
+    meta->boot_id = g_strdup(vaultStoreGetBootId(entry->store));
+    meta->pid     = getpid();
+    meta->send_count ++;
+  }
+
+  meta->state       = state;
+  meta->changed_utc = g_get_real_time() / G_USEC_PER_SEC;
+
+  if (!write_meta(entry, error))
+  {
+    if (meta->boot_id != old_boot_id)
+      g_free(meta->boot_id);
+    meta->boot_id     = old_boot_id;
+    meta->pid         = saved.pid;
+    meta->send_count  = saved.send_count;
+    meta->state       = saved.state;
+    meta->changed_utc = saved.changed_utc;
+    return (false);
+  }
+
+  if (meta->boot_id != old_boot_id)
+    g_free(old_boot_id);
+
+  return (_vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, error));
+}
+
+
+/*
+ * 'vaultEntryErase()' - Crypto-erase the entry; final is DONE (from SENDING)
+ *                       or DISCARDED (from any other live state).  The
+ *                       tombstone sidecar without the wrapped key is made
+ *                       durable first, then the data file is unlinked and
+ *                       the directory fsynced, then it is journalled.
+ *                       Erasing a tombstone again to the same state only
+ *                       finishes an interrupted unlink.  STATE, IO.
+ */
+
+bool
+vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, const char *reason, GError **error)
+{
+  _vault_meta_t	*meta, saved;
+
+  g_return_val_if_fail(entry != NULL, false);
+  g_return_val_if_fail(final == VAULT_STATE_DONE || final == VAULT_STATE_DISCARDED, false);
+
+  meta = entry->meta;
+  if (entry->lock && meta->state == final && !meta->valid)
+    return (_vaultEntryRemoveFiles(entry, true, error));
+
+  if (!check_change(entry, final, error))
+    return (false);
+
+  _vaultEntryCloseReceiving(entry);
+
+  saved                   = *meta;
+  meta->wrapped_key       = NULL;
+  meta->secret_salt       = NULL;
+  meta->secret_iterations = 0;
+  meta->valid             = false;
+  meta->state             = final;
+  meta->changed_utc       = g_get_real_time() / G_USEC_PER_SEC;
+
+  if (!write_meta(entry, error))
+  {
+    /* The old sidecar, key included, is still the one on disk. */
+    meta->wrapped_key       = saved.wrapped_key;
+    meta->secret_salt       = saved.secret_salt;
+    meta->secret_iterations = saved.secret_iterations;
+    meta->valid             = saved.valid;
+    meta->state             = saved.state;
+    meta->changed_utc       = saved.changed_utc;
+    return (false);
+  }
+
+  if (saved.wrapped_key)
+    _vaultKeyWipe(saved.wrapped_key, strlen(saved.wrapped_key));
+  g_free(saved.wrapped_key);
+  g_free(saved.secret_salt);
+
+  if (!_vaultEntryRemoveFiles(entry, true, error))
+    return (false);
+
+  return (_vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, error));
+}
+
+
+/*
+ * 'vaultEntryRemove()' - Delete a tombstone (DONE/DISCARDED) or a RECEIVING
+ *                        leftover entirely: data file, then sidecar, then a
+ *                        directory fsync.  Not journalled (the erase or the
+ *                        discard before it was).  STATE, IO.
+ */
+
+bool
+vaultEntryRemove(vault_entry_t *entry, GError **error)
+{
+  vault_state_t state;
+
+  g_return_val_if_fail(entry != NULL, false);
+
+  state = entry->meta->state;
+  if (!entry->lock || !(state == VAULT_STATE_RECEIVING || ((state == VAULT_STATE_DONE || state == VAULT_STATE_DISCARDED) && !entry->meta->valid)))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_STATE, "Entry %s is %s: only tombstones and unfinished entries can be removed, under their lock.", entry->meta->id, vaultStateString(state));
+    return (false);
+  }
+
+  _vaultEntryCloseReceiving(entry);
+  return (_vaultEntryRemoveFiles(entry, false, error));
+}
+
+
+/*
+ * 'vaultEntryIsInterrupted()' - True for RESURRECTED, and for SENDING
+ *                               recorded by another boot or by a process
+ *                               that no longer exists.
+ */
+
+bool
+vaultEntryIsInterrupted(const vault_entry_t *entry)
+{
+  const _vault_meta_t *meta = entry->meta;
+
+  if (meta->state == VAULT_STATE_RESURRECTED)
+    return (true);
+
+  if (meta->state != VAULT_STATE_SENDING)
+    return (false);
+
+  if (!meta->boot_id || strcmp(meta->boot_id, vaultStoreGetBootId(entry->store)))
+    return (true);
+
+  return (meta->pid <= 0 || (kill(meta->pid, 0) < 0 && errno == ESRCH));
+}
+
+
+/*
+ * 'valid_media_name()' - Media/tray names become sidecar keys: a safe
+ *                        alphabet, 1..255 bytes.
+ */
+
+static bool
+valid_media_name(const char *name)
+{
+  size_t len = strlen(name);
+
+  if (len == 0 || len > 255)
+    return (false);
+
+  for (const char *p = name; *p; p ++)
+    if (!g_ascii_isalnum(*p) && !strchr("-_./:+", *p))
+      return (false);
+
+  return (true);
+}
+
+
+/*
+ * 'vaultEntryGetMediaCounts()' - The per-media sheet counts ("media/tray" ->
+ *                                guint64 * sheets), owned by the entry.
+ */
+
+GHashTable *
+vaultEntryGetMediaCounts(const vault_entry_t *entry)
+{
+  return (entry->meta->media_counts);
+}
+
+
+/*
+ * 'vaultEntrySetMediaCounts()' - Replace the sheet counts (values are
+ *                                guint64 *) and rewrite the sidecar.
+ *                                INVALID for a bad media name or an entry
+ *                                without its lock, STATE for a tombstone,
+ *                                IO (the entry is unchanged then).
+ */
+
+bool
+vaultEntrySetMediaCounts(vault_entry_t *entry, GHashTable *counts, GError **error)
+{
+  GHashTable	*copy, *old;
+  GHashTableIter iter;
+  gpointer	key, value;
+
+  g_return_val_if_fail(entry != NULL && counts != NULL, false);
+
+  if (!entry->lock || !entry->meta->valid)
+  {
+    g_set_error(error, VAULT_ERROR, entry->lock ? VAULT_ERROR_STATE : VAULT_ERROR_INVALID, "Entry %s cannot record sheet counts now (state %s).", entry->meta->id, vaultStateString(entry->meta->state));
+    return (false);
+  }
+
+  copy = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_iter_init(&iter, counts);
+  while (g_hash_table_iter_next(&iter, &key, &value))
+  {
+    if (!valid_media_name(key))
+    {
+      g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Bad media name \"%s\" (letters, digits and - _ . / : +).", (char *)key);
+      g_hash_table_unref(copy);
+      return (false);
+    }
+    g_hash_table_insert(copy, g_strdup(key), g_memdup2(value, sizeof(guint64)));
+  }
+
+  old                      = entry->meta->media_counts;
+  entry->meta->media_counts = copy;
+  if (!write_meta(entry, error))
+  {
+    entry->meta->media_counts = old;
+    g_hash_table_unref(copy);
+    return (false);
+  }
+
+  g_hash_table_unref(old);
+  return (true);
+}
+
+
+/*
+ * Accessors.
+ */
+
+const char *
+vaultEntryGetId(const vault_entry_t *entry)
+{
+  return (entry->meta->id);
+}
+
+vault_state_t
+vaultEntryGetState(const vault_entry_t *entry)
+{
+  return (entry->meta->state);
+}
+
+const vault_job_t *
+vaultEntryGetJob(const vault_entry_t *entry)
+{
+  return (&entry->job);
+}
+
+const char *
+vaultEntryGetArea(const vault_entry_t *entry)
+{
+  return (entry->meta->area);
+}
+
+gint64
+vaultEntryGetStoredTime(const vault_entry_t *entry)
+{
+  return (entry->meta->stored_utc);
+}
+
+const char *
+vaultEntryGetStoredLocalDate(const vault_entry_t *entry)
+{
+  return (entry->meta->stored_local_date);
+}
+
+gint64
+vaultEntryGetChangedTime(const vault_entry_t *entry)
+{
+  return (entry->meta->changed_utc);
+}
+
+guint64
+vaultEntryGetSize(const vault_entry_t *entry)
+{
+  return (entry->meta->data_size);
+}
+
+guint64
+vaultEntryGetFileSize(const vault_entry_t *entry)
+{
+  return (entry->meta->file_size);
+}
+
+const char *
+vaultEntryGetBootId(const vault_entry_t *entry)
+{
+  return (entry->meta->boot_id);
+}
+
+pid_t
+vaultEntryGetPid(const vault_entry_t *entry)
+{
+  return (entry->meta->pid);
+}
+
+bool
+vaultEntryHasSecret(const vault_entry_t *entry)
+{
+  return (entry->meta->secret_salt != NULL);
+}
