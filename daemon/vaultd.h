@@ -33,6 +33,28 @@ extern bool	vaultdRecover(vault_store_t *store, GDateTime *now, vaultd_sweep_t *
 /* True when an entry stored at stored_utc (site-local date stored_local) is stale at now under the store's policy. */
 extern bool	vaultdIsStale(const vault_config_t *config, gint64 stored_utc, const char *stored_local, GDateTime *now);
 
+/*
+ * The counters IPP service (vaultd-ipp.c): Get-Printer-Attributes on
+ * /printers/<queue>, answered only between jobs.  Runs on the thread-default
+ * GMainContext of the caller.
+ */
+
+typedef struct _vaultd_ipp_s vaultd_ipp_t;
+
+/* Listen on listen ("host:port", loopback only) and/or socket_path; NULL skips one. */
+extern vaultd_ipp_t	*vaultdIppStart(vault_store_t *store, const char *listen, const char *socket_path, GError **error);
+extern void		vaultdIppStop(vaultd_ipp_t *ipp);
+
+/*
+ * The service (vaultd-service.c): holds resurrected jobs in cupsd, consults
+ * originators and the representative, cancels stale jobs, sends notices.
+ */
+
+typedef struct _vaultd_service_s vaultd_service_t;
+
+extern vaultd_service_t	*vaultdServiceStart(vault_store_t *store, GError **error);
+extern void		vaultdServiceStop(vaultd_service_t *service);
+
 G_END_DECLS
 
 #endif /* !VAULTD_H */
