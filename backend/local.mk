@@ -1,2 +1,41 @@
 # The vault backend (owner: backend).
 # SPDX-License-Identifier: Apache-2.0
+
+backend_PROGRAMS += backend/vault
+backend_vault_SOURCES = \
+	backend/backend.h \
+	backend/vault.c \
+	backend/vault-job.c \
+	backend/vault-inner.c \
+	backend/vault-log.c \
+	backend/vault-notice.c
+backend_vault_CPPFLAGS = $(AM_CPPFLAGS) -DVAULT_SERVERBIN='"$(CUPS_SERVERBIN)"'
+backend_vault_LDADD = $(VAULT_SPOOL_LIBS) $(CUPS_LIBS)
+
+# cupsd runs a backend as root only when its file has no group/other write
+# or other execute bit: the vault must be root to read the site key and to
+# start each inner backend as cupsd would.
+install_exec_hooks += install-backend-hook
+install-backend-hook:
+	chmod 0700 $(DESTDIR)$(backenddir)/vault$(EXEEXT)
+
+# Unit test of argv/URI parsing (no spool, no cupsd).
+check_PROGRAMS += tests/test-backend-args
+tests_test_backend_args_SOURCES = \
+	tests/test-backend-args.c \
+	backend/backend.h \
+	backend/vault-job.c \
+	backend/vault-log.c
+tests_test_backend_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backend
+tests_test_backend_args_LDADD = $(GLIB_LIBS) $(CUPS_LIBS)
+TESTS += tests/test-backend-args
+
+# Integration tests in the private test bed (run as root).
+BACKEND_INTEGRATION_TESTS = \
+	tests/backend/print-once.sh \
+	tests/backend/inner-status.sh \
+	tests/backend/interrupted.sh \
+	tests/backend/cupsd-restart.sh \
+	tests/backend/vault-full.sh
+TESTS += $(BACKEND_INTEGRATION_TESTS)
+EXTRA_DIST += $(BACKEND_INTEGRATION_TESTS) tests/backend/lib.sh
