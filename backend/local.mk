@@ -14,8 +14,9 @@ backend_vault_LDADD = $(VAULT_SPOOL_LIBS) $(CUPS_LIBS)
 
 # cupsd runs a backend as root only when its file has no group/other write
 # or other execute bit: the vault must be root to read the site key and to
-# start each inner backend as cupsd would.
-install_exec_hooks += install-backend-hook
+# start each inner backend as cupsd would.  backenddir's name has no
+# "exec", so automake installs the backend during install-data.
+install_data_hooks += install-backend-hook
 install-backend-hook:
 	chmod 0700 $(DESTDIR)$(backenddir)/vault$(EXEEXT)
 

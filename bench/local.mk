@@ -4,3 +4,9 @@
 noinst_PROGRAMS += bench/spool-roundtrip
 bench_spool_roundtrip_SOURCES = bench/spool-roundtrip.c
 bench_spool_roundtrip_LDADD = $(VAULT_SPOOL_LIBS)
+
+noinst_PROGRAMS += bench/jobtime bench/aesgcm
+bench_jobtime_SOURCES = bench/jobtime.c
+bench_jobtime_LDADD = $(CUPS_LIBS) $(GLIB_LIBS)
+bench_aesgcm_SOURCES = bench/aesgcm.c
+bench_aesgcm_LDADD = $(GNUTLS_LIBS) $(GLIB_LIBS)
