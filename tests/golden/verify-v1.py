@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Re-check the golden vectors of format v1 against doc/FORMAT-data.md with an
+# Re-check the golden vectors of format v1 against doc/FORMAT.md (part 2) with an
 # independent implementation (needs python3-cryptography).  Not run by make check.
 # SPDX-License-Identifier: Apache-2.0
 import hmac, hashlib, base64, configparser, struct
