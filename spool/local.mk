@@ -48,7 +48,7 @@ tests_test_crash_SOURCES = tests/test-crash.c $(VAULT_TEST_UTIL)
 tests_test_crash_LDADD = $(VAULT_SPOOL_LIBS)
 
 EXTRA_DIST += \
-	doc/FORMAT-spool.md \
+	doc/FORMAT.md \
 	tests/golden-meta/stored.meta \
 	tests/golden-meta/tombstone.meta \
 	tests/golden-meta/README.md
