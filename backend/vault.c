@@ -64,6 +64,9 @@ typedef struct run_s
   char			actor[64];	/* "backend[pid]" */
   bool			waited;		/* An earlier run held the lock */
   int			inner_status;	/* For OUTCOME_INNER */
+  char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
+  size_t		peek_len;	/* Bytes in peek */
+  bool			peek_stdin;	/* peek was consumed from stdin: store it first */
 } run_t;
 
 
@@ -155,6 +158,12 @@ copy_input(run_t  *run,			/* I - Run */
   char		*buffer = g_malloc(BACKEND_IO_SIZE);
   ssize_t	bytes;			/* Bytes read */
   bool		ok = true;		/* Result */
+
+  if (run->peek_stdin && run->peek_len && !vaultEntryWrite(run->entry, run->peek, run->peek_len, error))
+  {
+    g_free(buffer);
+    return (false);
+  }
 
   for (;;)
   {
@@ -423,6 +432,104 @@ lock_entry(run_t  *run,			/* I - Run */
 
 
 /*
+ * 'peek_input()' - Read the first bytes of the data into run->peek: from
+ *                  argv[6] without consuming it, or from stdin (then
+ *                  copy_input stores them first).
+ */
+
+static bool
+peek_input(run_t  *run,			/* I - Run */
+           GError **error)		/* O - Error */
+{
+  int		fd = 0;			/* Input */
+  ssize_t	bytes;			/* Bytes read */
+
+  if (run->job.data_file && (fd = open(run->job.data_file, O_RDONLY | O_CLOEXEC)) < 0)
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to open the print file: %s", g_strerror(errno));
+    return (false);
+  }
+
+  run->peek_stdin = !run->job.data_file;
+  while (run->peek_len < sizeof(run->peek))
+  {
+    if ((bytes = read(fd, run->peek + run->peek_len, sizeof(run->peek) - run->peek_len)) == 0)
+      break;
+    else if (bytes < 0 && errno == EINTR)
+      continue;
+    else if (bytes < 0)
+    {
+      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
+      break;
+    }
+    run->peek_len += (size_t)bytes;
+  }
+
+  if (fd > 0)
+    close(fd);
+
+  return (!error || !*error);
+}
+
+
+/*
+ * 'refuse_reference()' - A reference that does not verify: journal it, print nothing.
+ */
+
+static outcome_t
+refuse_reference(run_t        *run,	/* I - Run */
+                 const GError *why)	/* I - Why it failed */
+{
+  char			reason[512];
+  vault_record_t	r = { 0, NULL, run->job.job.uuid, run->job.job.created, run->job.job.job_id, run->job.job.queue, run->job.job.user, "none", "refused", run->actor, reason };
+
+  snprintf(reason, sizeof(reason), "a vault reference document was refused, nothing printed: %s", why->message);
+  vaultJournalAppend(run->store, &r, NULL);
+  drain_input(run);
+  backendLog("ERROR", "This job is a vault reference that does not verify for %s; nothing was printed.", run->job.job.user);
+
+  return (OUTCOME_DISCARDED);
+}
+
+
+/*
+ * 'run_reference()' - The data is a vault reference (a job vaultd
+ *                     re-created): verify it for this job's user, then act
+ *                     on the entry it names (AWAITING: a release).
+ */
+
+static outcome_t
+run_reference(run_t  *run,		/* I - Run */
+              GError **error)		/* O - Error */
+{
+  GError	*bad = NULL;		/* Verification error */
+
+  if (!vaultRefVerify(run->store, run->peek, run->peek_len, run->job.job.user, &run->id, &bad))
+  {
+    outcome_t outcome = refuse_reference(run, bad);
+
+    g_error_free(bad);
+    return (outcome);
+  }
+
+  if (!lock_entry(run, error))
+    return (OUTCOME_ERROR);
+
+  if ((run->entry = vaultEntryOpen(run->store, run->lock, run->id, error)) == NULL)
+  {
+    if (!g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
+      return (OUTCOME_ERROR);
+    g_clear_error(error);
+    drain_input(run);
+    backendLog("INFO", "The vault no longer holds the job this one stands for; nothing was printed.");
+    return (OUTCOME_DISCARDED);
+  }
+
+  return (act_on_entry(run, error));
+}
+
+
+/*
  * 'run_job()' - Identify, open, lock and act: everything but the exit code.
  */
 
@@ -437,7 +544,13 @@ run_job(run_t  *run,			/* I - Run */
       !backendInnerFind(&run->uri, &run->inner, error) ||
       (run->config = vaultConfigLoad(NULL, error)) == NULL ||
       (run->store = vaultStoreOpen(run->config, error)) == NULL ||
-      (run->id = vaultJobEntryId(&run->job.job, error)) == NULL ||
+      !peek_input(run, error))
+    return (OUTCOME_ERROR);
+
+  if (vaultRefIs(run->peek, run->peek_len))
+    return (run_reference(run, error));
+
+  if ((run->id = vaultJobEntryId(&run->job.job, error)) == NULL ||
       !lock_entry(run, error))
     return (OUTCOME_ERROR);
 

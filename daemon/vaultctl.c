@@ -6,6 +6,7 @@
  */
 
 #include "spool.h"
+#include "vaultctl.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,9 @@ static const command_t commands[] =
   { "areas", cmd_areas },
   { "journal", cmd_journal },
   { "list", cmd_list },
-  { "show", cmd_show }
+  { "load", vaultctlLoad },
+  { "show", cmd_show },
+  { "trays", vaultctlTrays }
 };
 
 
@@ -113,7 +116,10 @@ usage(int status)
         "  list [--all]    entries that hold a job (--all: tombstones too)\n"
         "  show ID         every field of one entry\n"
         "  journal [ID]    the audit journal, oldest first (only ID's records when given)\n"
-        "  areas           capacity, use and free room of each area\n", out);
+        "  areas           capacity, use and free room of each area\n"
+        "  trays QUEUE     paper and page counters of QUEUE per tray and media\n"
+        "  load QUEUE --tray T --media M --sheets N\n"
+        "                  record that N sheets of M were loaded in tray T (admin only)\n", out);
 
   return (status);
 }

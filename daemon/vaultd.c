@@ -1,6 +1,8 @@
 /*
  * vaultd: the companion daemon of the vault backend.  "vaultd --recover"
- * is the boot sweep that runs before cupsd.
+ * is the boot sweep that runs before cupsd; plain "vaultd" is the service
+ * that runs after cupsd (vaultd-service.c) and serves the counters
+ * (vaultd-ipp.c), until SIGTERM or SIGINT.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -8,8 +10,12 @@
 #define G_LOG_DOMAIN "vaultd"
 
 #include "vaultd.h"
+#include <errno.h>
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 
 /*
@@ -17,6 +23,7 @@
  */
 
 static int	run_recover(const char *config_path, bool quiet);
+static int	run_service(const char *config_path, bool foreground);
 
 
 /*
@@ -27,7 +34,7 @@ int
 main(int  argc,
      char *argv[])
 {
-  gboolean		recover = FALSE, quiet = FALSE;
+  gboolean		recover = FALSE, quiet = FALSE, foreground = FALSE;
   g_autofree char	*config_path = NULL;
   g_autoptr(GError)	error = NULL;
   g_autoptr(GOptionContext) context = NULL;
@@ -36,11 +43,12 @@ main(int  argc,
     { "recover", 0, 0, G_OPTION_ARG_NONE, &recover, "Run the boot sweep (before cupsd starts) and exit", NULL },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Configuration file (default: $VAULT_CONF or " VAULT_DEFAULT_CONF_PATH ")", "FILE" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
+    { "foreground", 'f', 0, G_OPTION_ARG_NONE, &foreground, "Run the service in the foreground (systemd, tests)", NULL },
     G_OPTION_ENTRY_NULL
   };
 
   context = g_option_context_new("- the cups-vault daemon");
-  g_option_context_set_summary(context, "Recovers the vault spool after a restart: interrupted jobs are held, never printed again by themselves.");
+  g_option_context_set_summary(context, "With --recover (at boot, before cupsd): sweeps the vault spool so interrupted jobs are held, never printed again by themselves.\nWithout it (after cupsd): the service that holds interrupted jobs in cupsd, re-creates lost ones and consults their originators.\nEnvironment: CUPS_SERVER (cupsd to talk to), VAULTD_POLL_INTERVAL (seconds, default 2), VAULTD_NOTIFY_RECIPIENT (notify-recipient-uri, %u = user; default ippget).");
   g_option_context_add_main_entries(context, entries, NULL);
 
   if (!g_option_context_parse(context, &argc, &argv, &error))
@@ -49,13 +57,10 @@ main(int  argc,
     return (2);
   }
 
-  if (!recover)
-  {
-    fputs("vaultd: this version runs the boot sweep only; use \"vaultd --recover\".\n", stderr);
-    return (2);
-  }
-
-  return (run_recover(config_path, quiet));
+  if (recover)
+    return (run_recover(config_path, quiet));
+  else
+    return (run_service(config_path, foreground));
 }
 
 
@@ -104,4 +109,102 @@ run_recover(const char *config_path,
   vaultConfigFree(config);
 
   return (ok ? 0 : 1);
+}
+
+
+/*
+ * 'quit_cb()' - SIGTERM/SIGINT: leave the main loop.
+ */
+
+static gboolean
+quit_cb(gpointer data)
+{
+  g_message("Stopping.");
+  g_main_loop_quit(data);
+  return (G_SOURCE_REMOVE);
+}
+
+
+/*
+ * 'detach()' - Leave the terminal: fork, the parent exits, new session.
+ *              Returns false when fork fails.
+ */
+
+static bool
+detach(void)
+{
+  pid_t pid = fork();
+
+  if (pid < 0)
+    return (false);
+  if (pid > 0)
+    _exit(0);
+
+  setsid();
+  if (chdir("/")) {}			/* Nothing to do if / is not reachable */
+
+  return (true);
+}
+
+
+/*
+ * 'run_service()' - Open the store, start the service and the counters,
+ *                   run the main loop until SIGTERM or SIGINT.
+ *
+ * Exit status: 0 after a signal, 1 when the configuration, the spool or
+ * the counters' listener cannot be opened.  cupsd need not be running:
+ * the service waits for it.
+ */
+
+static int
+run_service(const char *config_path,
+            bool       foreground)
+{
+  vault_config_t	*config;
+  vault_store_t		*store;
+  vaultd_service_t	*service = NULL;
+  vaultd_ipp_t		*ipp = NULL;
+  GMainLoop		*loop;
+  int			status = 1;
+  g_autoptr(GError)	error = NULL;
+
+  if ((config = vaultConfigLoad(config_path, &error)) == NULL)
+  {
+    fprintf(stderr, "vaultd: %s\n", error->message);
+    return (1);
+  }
+
+  if ((store = vaultStoreOpen(config, &error)) == NULL)
+  {
+    fprintf(stderr, "vaultd: %s\n", error->message);
+    vaultConfigFree(config);
+    return (1);
+  }
+
+  signal(SIGPIPE, SIG_IGN);		/* cupsd may go away mid-request */
+  loop = g_main_loop_new(NULL, FALSE);
+
+  if ((vaultConfigGetCountersListen(config) || vaultConfigGetCountersSocket(config)) &&
+      (ipp = vaultdIppStart(store, vaultConfigGetCountersListen(config), vaultConfigGetCountersSocket(config), &error)) == NULL)
+    fprintf(stderr, "vaultd: %s\n", error->message);
+  else if (!foreground && !detach())
+    fprintf(stderr, "vaultd: cannot detach: %s\n", g_strerror(errno));
+  else if ((service = vaultdServiceStart(store, &error)) == NULL)
+    fprintf(stderr, "vaultd: %s\n", error->message);
+  else
+  {
+    g_unix_signal_add(SIGTERM, quit_cb, loop);
+    g_unix_signal_add(SIGINT, quit_cb, loop);
+    g_main_loop_run(loop);
+    status = 0;
+  }
+
+  vaultdServiceStop(service);
+  if (ipp)
+    vaultdIppStop(ipp);
+  g_main_loop_unref(loop);
+  vaultStoreClose(store);
+  vaultConfigFree(config);
+
+  return (status);
 }

@@ -239,6 +239,34 @@ extern char		*_vaultEntryPath(vault_store_t *store, guint area, const char *id, 
 /* Journal the transition of meta from state `from` ("none" for new). */
 extern bool		_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error);
 
+/*
+ * Counters (spool-counters.c) and the gate (spool-gate.c).
+ */
+
+#define _VAULT_COUNTERS_DIR	"counters"
+#define _VAULT_COUNTERS_SUFFIX	".counters"
+#define _VAULT_COUNTERS_FORMAT	1
+
+/* One queue's counters in memory; rows hold vault_tray_counts_t with owned strings. */
+struct _vault_counters_s
+{
+  char		*queue;
+  guint64	jobs;			/* Jobs completed */
+  gint64	updated;		/* Last change, UNIX seconds */
+  GArray	*rows;			/* vault_tray_counts_t, tray/media g_strdup'ed */
+};
+
+/* Serialize with a final [mac] group (HMAC under the store's mac key); g_free it. */
+extern char		*_vaultCountersToData(const vault_counters_t *counters, const _vault_key_t *mac_key, gsize *len);
+/* Parse and verify; the file must name queue.  AUTH for a bad MAC, CORRUPT, VERSION. */
+extern vault_counters_t	*_vaultCountersFromData(const char *data, gsize len, const char *queue, const _vault_key_t *mac_key, GError **error);
+
+/* Open (creating) <root>/locks/queue-<queue>.<what>; -1 with IO set. */
+extern int		_vaultQueueLockOpen(vault_store_t *store, const char *queue, const char *what, GError **error);
+
+/* flock(fd, op) retried until deadline_us (g_get_monotonic_time; < 0 forever) or *stop; LOCKED naming what then. */
+extern bool		_vaultFlockUntil(int fd, int op, gint64 deadline_us, const gint *stop, const char *what, GError **error);
+
 G_END_DECLS
 
 #endif /* !VAULT_SPOOL_PRIVATE_H */

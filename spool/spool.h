@@ -243,6 +243,26 @@ extern bool		vaultJournalForeach(vault_store_t *store, vault_journal_cb_t cb, vo
 extern bool		vaultJournalRotate(vault_store_t *store, GError **error);
 
 /*
+ * References (spool-ref.c): the document of a held job vaultd re-creates
+ * when cupsd lost the original.  It names an entry and its owner under a
+ * MAC from the site key; the backend prints the entry only when the
+ * reference verifies for the job's user.
+ */
+
+#define VAULT_REF_MAGIC		"%cups-vault-reference"			/* First bytes of a reference */
+#define VAULT_REF_MIME_TYPE	"application/vnd.cups-vault-reference"	/* Its document-format */
+#define VAULT_REF_MAX_SIZE	1024					/* Longer data is no reference */
+
+/* The reference for entry, bound to its id and owner; g_free the result.  INVALID, KEY. */
+extern char		*vaultRefCreate(vault_store_t *store, const vault_entry_t *entry, gsize *len, GError **error);
+
+/* True when data starts with VAULT_REF_MAGIC (whether or not it verifies). */
+extern bool		vaultRefIs(const void *data, gsize len);
+
+/* Verify a reference for user; *entry_id (g_free) on success.  CORRUPT malformed, AUTH forged/tampered/other owner. */
+extern bool		vaultRefVerify(vault_store_t *store, const void *data, gsize len, const char *user, char **entry_id, GError **error);
+
+/*
  * Names.
  */
 
@@ -251,6 +271,83 @@ extern bool		vaultStateFromString(const char *s, vault_state_t *state);
 
 /* This boot's id, read when the store opens (/proc/sys/kernel/random/boot_id, or $VAULT_BOOT_ID for tests). */
 extern const char	*vaultStoreGetBootId(vault_store_t *store);
+
+/*
+ * Counters (spool-counters.c): per queue and per media + tray, sheets
+ * loaded, used and remaining, and pages, impressions, sheets and jobs
+ * completed.  One MAC'ed key file per queue, <root>/counters/<queue>.counters,
+ * replaced atomically; changed only by vaultCountersApplyJob (a job that
+ * printed) and vaultCountersSetLoad (an admin loaded paper).  See
+ * doc/COUNTERS.md.
+ */
+
+typedef struct _vault_counters_s vault_counters_t;	/* One queue's counters, as read */
+
+/* One media + tray row. */
+typedef struct vault_tray_counts_s
+{
+  const char	*tray;		/* PWG media-source ("tray-1"); "auto" when unknown */
+  const char	*media;		/* PWG media name; "unknown" when unknown */
+  guint64	loaded;		/* Sheets put in by the last load (0: never loaded) */
+  guint64	used;		/* Sheets used since that load */
+  guint64	remaining;	/* loaded - used, never below 0 */
+  guint64	pages;		/* Pages completed (since the counters began) */
+  guint64	impressions;	/* Impressions completed */
+  guint64	sheets;		/* Sheets completed */
+} vault_tray_counts_t;
+
+/* One job's counts for one media + tray (the accounting filter's record). */
+typedef struct vault_job_counts_s
+{
+  const char	*media;		/* NULL or "" means "unknown" */
+  const char	*tray;		/* NULL or "" means "auto" */
+  guint64	pages, impressions, sheets;
+} vault_job_counts_t;
+
+/* True for a CUPS printer name: 1..127 bytes, no control, space, DEL, / \ ? ' " or #. */
+extern bool		vaultQueueNameIsValid(const char *queue);
+
+/* Read a queue's counters; NOT_FOUND when it has none, AUTH/CORRUPT/VERSION for a bad file. */
+extern vault_counters_t	*vaultCountersRead(vault_store_t *store, const char *queue, GError **error);
+extern void		vaultCountersFree(vault_counters_t *counters);
+extern const char	*vaultCountersGetQueue(const vault_counters_t *counters);
+extern guint64		vaultCountersGetJobs(const vault_counters_t *counters);		/* Jobs completed */
+extern guint64		vaultCountersGetPages(const vault_counters_t *counters);	/* Sums over the rows */
+extern guint64		vaultCountersGetImpressions(const vault_counters_t *counters);
+extern guint64		vaultCountersGetSheets(const vault_counters_t *counters);
+extern gint64		vaultCountersGetUpdated(const vault_counters_t *counters);	/* UNIX seconds */
+extern guint		vaultCountersGetTrayCount(const vault_counters_t *counters);
+extern const vault_tray_counts_t *vaultCountersGetTray(const vault_counters_t *counters, guint i);
+
+/* Add one printed job: its rows (may be 0), jobs + 1, used += sheets.  Durable when it returns true. */
+extern bool		vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_counts_t *rows, guint n_rows, GError **error);
+
+/* An admin loaded sheets of media into tray: loaded = sheets, used = 0.  Creates the queue's file.  Durable on true. */
+extern bool		vaultCountersSetLoad(vault_store_t *store, const char *queue, const char *tray, const char *media, guint64 sheets, GError **error);
+
+/* The queue's real name when a counters file exists for name (compared as CUPS does, ignoring ASCII case); g_free it; NULL when none. */
+extern char		*vaultCountersFindQueue(vault_store_t *store, const char *name);
+
+/* "marker-names=... marker-levels=... marker-types=..." for a backend's ATTR: line (loaded trays only); NULL when none is loaded. */
+extern char		*vaultCountersFormatMarkers(const vault_counters_t *counters);
+
+/*
+ * The between-jobs gate (spool-gate.c): a query sees a queue's counters only
+ * between two jobs, and a pending query goes ahead of the next job.  Two
+ * flock files per queue under <root>/locks.  Waits are bounded: timeout_ms
+ * < 0 waits forever, else LOCKED ("timed out") when it passes.
+ */
+
+typedef struct _vault_gate_s vault_gate_t;		/* A held gate */
+
+/* A backend, before the inner backend starts: waits for pending queries and the previous job. */
+extern vault_gate_t	*vaultGateEnterJob(vault_store_t *store, const char *queue, int timeout_ms, GError **error);
+/* After the job's counters are applied (NULL allowed). */
+extern void		vaultGateLeaveJob(vault_gate_t *gate);
+/* A query: blocks the next job at once, then waits for the running job to end; gives up (LOCKED) once *stop (if given) is non-zero. */
+extern vault_gate_t	*vaultGateBeginQuery(vault_store_t *store, const char *queue, int timeout_ms, const gint *stop, GError **error);
+/* After the answer is built (NULL allowed). */
+extern void		vaultGateEndQuery(vault_gate_t *gate);
 
 G_END_DECLS
 

@@ -1,0 +1,37 @@
+# vaultd as a service after cupsd: holds resurrected jobs, re-creates lost
+# ones as held references, consults originators and the representative
+# (owner of this fragment: the vaultd service).
+# SPDX-License-Identifier: Apache-2.0
+
+# References belong to the spool library: the backend verifies them.
+spool_libvaultspool_a_SOURCES += spool/spool-ref.c
+
+daemon_vaultd_SOURCES += \
+	daemon/vaultd-service.c \
+	daemon/vaultd-reconcile.c \
+	daemon/vaultd-consult.c \
+	daemon/vaultd-cups.c \
+	daemon/vaultd-service.h
+daemon_vaultd_LDADD += $(CUPS_LIBS)
+
+# The MIME type of references: straight to the backend, no filter.
+mimedir = $(datadir)/cups/mime
+dist_mime_DATA = mime/vault.types mime/vault.convs
+
+# Unit test of references.
+check_PROGRAMS += tests/service/test-ref
+TESTS += tests/service/test-ref
+tests_service_test_ref_SOURCES = tests/service/test-ref.c $(VAULT_TEST_UTIL)
+tests_service_test_ref_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
+tests_service_test_ref_LDADD = $(VAULT_SPOOL_LIBS)
+
+# Integration tests of the service in the private test bed (run as root).
+SERVICE_INTEGRATION_TESTS = \
+	tests/service/power-loss.sh \
+	tests/service/killed-backend.sh \
+	tests/service/cancel-held.sh \
+	tests/service/forged-reference.sh \
+	tests/service/consult-timeout.sh \
+	tests/service/cupsd-restart.sh
+TESTS += $(SERVICE_INTEGRATION_TESTS)
+EXTRA_DIST += $(SERVICE_INTEGRATION_TESTS) tests/service/lib.sh

@@ -1,0 +1,186 @@
+/*
+ * Consulting people about a held vault job through cupsd's own
+ * notification machinery: the originator first, the representative when
+ * the originator cannot be subscribed or no decision comes in time.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ *
+ * A consultation is a job subscription (Create-Job-Subscriptions, events
+ * job-state-changed and job-completed) made as the person consulted, so
+ * that person's Get-Notifications (ippget, the default) or the configured
+ * notifier (mailto: ...) receives the held event now and the completion
+ * notice when the job is released and printed, or canceled.  Who is
+ * subscribed is read back from cupsd (Get-Subscriptions), so nobody is
+ * consulted twice, also across vaultd restarts.  The consult timeout runs
+ * from the time the entry became AWAITING (its last change).  Each
+ * consultation is journalled.
+ */
+
+#define G_LOG_DOMAIN "vaultd-consult"
+
+#include "vaultd-service.h"
+#include <string.h>
+
+
+/*
+ * 'sub_key()' - Cache key for "user has a subscription on job_id".
+ */
+
+static char *
+sub_key(int job_id, const char *user)
+{
+  return (g_strdup_printf("%d\t%s", job_id, user));
+}
+
+
+/*
+ * 'is_subscribed()' - True when user has a subscription on job_id, from
+ *                     the cache or cupsd.  *failed is set when cupsd cannot say.
+ */
+
+static bool
+is_subscribed(vaultd_service_t *svc, int job_id, const char *user, bool *failed)
+{
+  g_autofree char	*key = sub_key(job_id, user);
+  g_autoptr(GPtrArray)	users = NULL;
+  g_autoptr(GError)	error = NULL;
+
+  *failed = false;
+  if (g_hash_table_contains(svc->subscribed, key))
+    return (true);
+
+  if ((users = vaultdCupsGetSubscribers(svc->cups, job_id, &error)) == NULL)
+  {
+    g_warning("Subscriptions of job %d cannot be read: %s", job_id, error->message);
+    *failed = true;
+    return (false);
+  }
+
+  for (guint i = 0; i < users->len; i ++)
+    g_hash_table_add(svc->subscribed, sub_key(job_id, g_ptr_array_index(users, i)));
+
+  return (g_hash_table_contains(svc->subscribed, key));
+}
+
+
+/*
+ * 'recipient_for()' - The notify-recipient-uri for user (g_free), or NULL
+ *                     for ippget.
+ */
+
+static char *
+recipient_for(vaultd_service_t *svc, const char *user)
+{
+  char	**parts, *uri;
+
+  if (!svc->recipient)
+    return (NULL);
+
+  parts = g_strsplit(svc->recipient, "%u", -1);
+  uri   = g_strjoinv(user, parts);
+  g_strfreev(parts);
+
+  return (uri);
+}
+
+
+/*
+ * 'subscribe()' - Subscribe user to the job and journal it; true on success.
+ *
+ * After subscribing, the job is held again (it is already held) with
+ * Set-Job-Attributes: cupsd then sends the new subscriber a
+ * job-state-changed event for the hold, which the earlier hold could not
+ * deliver to a subscription that did not exist yet.
+ */
+
+static bool
+subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *user, const char *role)
+{
+  g_autofree char	*recipient = recipient_for(svc, user), *reason = NULL;
+  g_autoptr(GError)	error = NULL;
+  int			id;
+
+  if ((id = vaultdCupsSubscribe(svc->cups, job->queue ? job->queue : vaultEntryGetJob(entry)->queue, job->id, user, recipient, &error)) <= 0)
+  {
+    g_warning("Job %d: %s %s cannot be subscribed: %s", job->id, role, user, error->message);
+    reason = g_strdup_printf("the %s %s could not be consulted: %s", role, user, error->message);
+    vaultdJournalNote(svc->store, entry, job->id, reason);
+    return (false);
+  }
+
+  g_hash_table_add(svc->subscribed, sub_key(job->id, user));
+  if (!vaultdCupsRehold(svc->cups, job->id, &error))
+    g_warning("Job %d: the hold event cannot be repeated: %s", job->id, error->message);
+
+  reason = g_strdup_printf("consulted the %s %s (subscription %d, %s)", role, user, id, recipient ? recipient : "ippget");
+  vaultdJournalNote(svc->store, entry, job->id, reason);
+  g_message("Job %d (entry %s): %s.", job->id, vaultEntryGetId(entry), reason);
+
+  return (true);
+}
+
+
+/*
+ * 'refer_to_representative()' - Consult the representative and say so on the job.
+ */
+
+static void
+refer_to_representative(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *representative)
+{
+  g_autofree char	*message = NULL;
+  g_autoptr(GError)	error = NULL;
+
+  if (!subscribe(svc, entry, job, representative, "representative"))
+    return;
+
+  message = vaultdHeldMessage(entry, job->entry_id != NULL, representative);
+  if (!vaultdCupsSetMessage(svc->cups, job->id, message, &error))
+    g_warning("Job %d: the message cannot be set: %s", job->id, error->message);
+}
+
+
+/*
+ * 'vaultdConsult()' - Make sure the people who decide about a held vault
+ *                     job (entry AWAITING, locked) are notified.
+ *
+ * The originator is subscribed once.  The representative is subscribed
+ * once too, when the originator could not be, or when the entry has been
+ * awaiting longer than the consult timeout.  Nothing is changed when
+ * cupsd cannot say who is subscribed.
+ */
+
+void
+vaultdConsult(vaultd_service_t   *svc,
+              vault_entry_t      *entry,
+              const vaultd_job_t *job)
+{
+  const vault_config_t	*config = vaultStoreGetConfig(svc->store);
+  const char		*owner = vaultEntryGetJob(entry)->user,
+			*representative = vaultConfigGetRepresentative(config);
+  gint64		waited = g_get_real_time() / G_USEC_PER_SEC - vaultEntryGetChangedTime(entry);
+  bool			failed, reached = true;
+
+  if (!is_subscribed(svc, job->id, owner, &failed))
+  {
+    if (failed)
+      return;
+    reached = subscribe(svc, entry, job, owner, "originator");
+  }
+
+  if (!representative || !*representative || !strcmp(representative, owner))
+    return;
+
+  if (reached && waited < (gint64)vaultConfigGetConsultTimeout(config))
+    return;
+
+  if (!is_subscribed(svc, job->id, representative, &failed) && !failed)
+  {
+    if (reached)
+    {
+      g_autofree char *reason = g_strdup_printf("no decision from %s within %u s; referred to the representative %s", owner, vaultConfigGetConsultTimeout(config), representative);
+
+      vaultdJournalNote(svc->store, entry, job->id, reason);
+    }
+    refer_to_representative(svc, entry, job, representative);
+  }
+}
