@@ -106,6 +106,9 @@ extern void		backendNoticeAfterHold(int job_id, const char *message);
 
 extern void		backendLog(const char *prefix, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
+/* vault-counts.c: after a printed job, apply the filter's counts, report tray levels. */
+extern void		backendCountsApply(vault_store_t *store, const vault_job_t *job);
+
 G_END_DECLS
 
 #endif /* !VAULT_BACKEND_H */

@@ -8,8 +8,11 @@ backend_vault_SOURCES = \
 	backend/vault-job.c \
 	backend/vault-inner.c \
 	backend/vault-log.c \
-	backend/vault-notice.c
-backend_vault_CPPFLAGS = $(AM_CPPFLAGS) -DVAULT_SERVERBIN='"$(CUPS_SERVERBIN)"'
+	backend/vault-notice.c \
+	backend/vault-counts.c \
+	filter/account-record.c \
+	filter/account-record.h
+backend_vault_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/filter -DVAULT_SERVERBIN='"$(CUPS_SERVERBIN)"'
 backend_vault_LDADD = $(VAULT_SPOOL_LIBS) $(CUPS_LIBS)
 
 # cupsd runs a backend as root only when its file has no group/other write

@@ -67,6 +67,7 @@ typedef struct run_s
   char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
   size_t		peek_len;	/* Bytes in peek */
   bool			peek_stdin;	/* peek was consumed from stdin: store it first */
+  vault_gate_t		*gate;		/* Queue's print gate while sending */
 } run_t;
 
 
@@ -336,6 +337,17 @@ print_entry(run_t  *run,		/* I - Run */
   backend_inner_result_t	result;		/* How the inner backend ended */
   bool				ok;		/* Ran to its end */
 
+  outcome_t			outcome;	/* What became of the job */
+  GError			*gate_error = NULL;
+
+  // The gate lets a counters query answer between jobs; wait for it before
+  // SENDING, so the wait is never spent in a state that looks interrupted.
+  if ((run->gate = vaultGateEnterJob(run->store, run->job.job.queue, 60000, &gate_error)) == NULL)
+  {
+    backendLog("WARNING", "Printing without the counters gate: %s", gate_error->message);
+    g_clear_error(&gate_error);
+  }
+
   if (!vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
     return (OUTCOME_ERROR);
 
@@ -352,7 +364,13 @@ print_entry(run_t  *run,		/* I - Run */
     return (OUTCOME_ERROR);
   }
 
-  return (finish_entry(run, &result, error));
+  if ((outcome = finish_entry(run, &result, error)) == OUTCOME_PRINTED)
+    backendCountsApply(run->store, &run->job.job);
+
+  vaultGateLeaveJob(run->gate);
+  run->gate = NULL;
+
+  return (outcome);
 }
 
 
@@ -663,6 +681,7 @@ exit_status(const run_t  *run,		/* I - Run */
 static void
 run_clear(run_t *run)			/* I - Run */
 {
+  vaultGateLeaveJob(run->gate);
   if (run->entry)
     vaultEntryFree(run->entry);
   if (run->lock)
