@@ -101,6 +101,18 @@ extern bool		backendTerminated(void);
 extern void		backendNoticeAfterHold(int job_id, const char *message);
 
 /*
+ * Originator secrets (vault-secret.c): job-password out of argv[5], release
+ * grants from vaultd, and what a protected job's holder is told.
+ */
+
+extern char		*backendSecretTake(char *options);	/* Scrubs argv[5] in place; NULL when none */
+extern void		backendSecretFree(char *secret);	/* Wipes */
+extern char		*backendSecretHeldMessage(int job_id, const char *user, const char *stored);
+extern void		backendSecretJournal(vault_store_t *store, const vault_entry_t *entry, const char *actor, const char *reason);
+extern void		backendSecretRefuseUnprotected(vault_store_t *store, const vault_job_t *job, const char *actor);
+extern bool		backendSecretGrant(const vault_config_t *config, const char *id, guint8 key[VAULT_DATA_KEY_SIZE], char **why);
+
+/*
  * Messages for cupsd (vault-log.c): one line, unbuffered, < 2047 bytes.
  */
 

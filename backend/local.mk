@@ -10,6 +10,7 @@ backend_vault_SOURCES = \
 	backend/vault-log.c \
 	backend/vault-notice.c \
 	backend/vault-counts.c \
+	backend/vault-secret.c \
 	filter/account-record.c \
 	filter/account-record.h
 backend_vault_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/filter -DVAULT_SERVERBIN='"$(CUPS_SERVERBIN)"'

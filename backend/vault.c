@@ -13,6 +13,8 @@
  *     STORED         an earlier run got RETRY/FAILED: SENDING, print
  *     SENDING/RESURRECTED (interrupted)  AWAITING, exit HOLD with a message
  *     AWAITING       someone released the held job: SENDING, print once
+ *                    (a job protected by its originator's secret only with
+ *                    vaultd's grant, else held again: vault-secret.c)
  *     DONE           an earlier run printed it: exit OK, print nothing
  *     DISCARDED      exit CANCEL
  *   Durable order: commit before SENDING, SENDING before the inner backend
@@ -67,6 +69,9 @@ typedef struct run_s
   char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
   size_t		peek_len;	/* Bytes in peek */
   bool			peek_stdin;	/* peek was consumed from stdin: store it first */
+  char			*secret;	/* job-password from argv[5] (wiped), or NULL */
+  guint8		key[VAULT_DATA_KEY_SIZE];	/* Data key granted by vaultd */
+  bool			granted;	/* key holds a grant */
   vault_gate_t		*gate;		/* Queue's print gate while sending */
 } run_t;
 
@@ -219,7 +224,7 @@ store_job(run_t  *run,			/* I - Run */
   if ((fd = open_input(run, &size_hint, error)) < 0)
     return (false);
 
-  if ((run->entry = vaultEntryCreate(run->store, run->lock, &run->job.job, size_hint, NULL, error)) == NULL)
+  if ((run->entry = vaultEntryCreate(run->store, run->lock, &run->job.job, size_hint, run->secret, error)) == NULL)
     ok = false;
   else if ((ok = copy_input(run, fd, error)) == false)
   {
@@ -269,7 +274,10 @@ hold_entry(run_t  *run,			/* I - Run */
   gmtime_r(&when, &tm);
   strftime(stored, sizeof(stored), "%Y-%m-%d %H:%M UTC", &tm);
 
-  message = g_strdup_printf("Interrupted: stored %s, printing was cut off. Release the job to print it once; cancel it to discard it.", stored);
+  if (vaultEntryHasSecret(run->entry))
+    message = backendSecretHeldMessage(run->job.job.job_id, vaultEntryGetJob(run->entry)->user, stored);
+  else
+    message = g_strdup_printf("Interrupted: stored %s, printing was cut off. Release the job to print it once; cancel it to discard it.", stored);
   backendLog("INFO", "%s", message);
   backendNoticeAfterHold(run->job.job.job_id, message);	/* cupsd clears our last line on HOLD */
   g_free(message);
@@ -313,6 +321,12 @@ finish_entry(run_t                        *run,	/* I - Run */
     return (OUTCOME_DISCARDED);
   }
 
+  if (run->granted)			/* A retry would take argv's job-password: hold for a new release */
+  {
+    backendLog("ERROR", "The %s backend exited with status %d; the released protected job is held again.", run->uri.scheme, result->status);
+    return (hold_entry(run, error));
+  }
+
   snprintf(reason, sizeof(reason), "the %s backend exited with status %d; cupsd retries or holds", run->uri.scheme, result->status);
   if (!vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, reason, error))
     return (OUTCOME_ERROR);
@@ -351,7 +365,11 @@ print_entry(run_t  *run,		/* I - Run */
   if (!vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
     return (OUTCOME_ERROR);
 
-  if ((reader = vaultEntryOpenData(run->entry, NULL, error)) == NULL)
+  reader = run->granted ? vaultEntryOpenDataWithKey(run->entry, run->key, error) : vaultEntryOpenData(run->entry, run->secret, error);
+  explicit_bzero(run->key, sizeof(run->key));	/* The reader holds its own copy */
+  backendSecretFree(run->secret);
+  run->secret = NULL;
+  if (!reader)
     return (OUTCOME_ERROR);
 
   ok = backendInnerRun(&run->inner, &run->uri, run->argv, reader, &result, error);
@@ -371,6 +389,27 @@ print_entry(run_t  *run,		/* I - Run */
   run->gate = NULL;
 
   return (outcome);
+}
+
+
+/*
+ * 'take_grant()' - A protected entry was released: true when vaultd holds
+ *                  the owner's grant (run->key), else journal a release
+ *                  without the secret.  argv's job-password is never used here.
+ */
+
+static bool
+take_grant(run_t *run)			/* I - Run */
+{
+  char	*why = NULL;			/* Why there is no grant */
+
+  if ((run->granted = backendSecretGrant(run->config, run->id, run->key, &why)) == true)
+    return (true);
+
+  backendLog("DEBUG", "No release grant: %s", why);
+  backendSecretJournal(run->store, run->entry, run->actor, "released without the originator's secret (not through vaultctl release); held again");
+  g_free(why);
+  return (false);
 }
 
 
@@ -396,6 +435,8 @@ act_on_entry(run_t  *run,		/* I - Run */
 
     case VAULT_STATE_AWAITING :
         if (run->waited)		/* Not a release: the run we waited for held it */
+          return (hold_entry(run, error));
+        if (vaultEntryHasSecret(run->entry) && !take_grant(run))
           return (hold_entry(run, error));
         drain_input(run);
         backendLog("INFO", "Released: printing the stored copy once.");
@@ -557,6 +598,8 @@ run_job(run_t  *run,			/* I - Run */
 {
   const char	*device_uri = getenv("DEVICE_URI");
 
+  run->secret = backendSecretTake(run->argv[5]);	/* First: argv[5] is passed on */
+
   if (!backendUriParse(device_uri ? device_uri : run->argv[0], &run->uri, error) ||
       !backendJobParse(&run->job, run->argc, run->argv, run->uri.sanitized, error) ||
       !backendInnerFind(&run->uri, &run->inner, error) ||
@@ -579,6 +622,13 @@ run_job(run_t  *run,			/* I - Run */
     return (OUTCOME_ERROR);
 
   g_clear_error(error);
+
+  if (!run->secret && vaultConfigGetQueueRequireSecret(run->config, run->job.job.queue))
+  {
+    backendSecretRefuseUnprotected(run->store, &run->job.job, run->actor);
+    drain_input(run);
+    return (OUTCOME_DISCARDED);
+  }
 
   if (!store_job(run, error))
     return (OUTCOME_ERROR);
@@ -691,6 +741,8 @@ run_clear(run_t *run)			/* I - Run */
     vaultStoreClose(run->store);
   if (run->config)
     vaultConfigFree(run->config);
+  backendSecretFree(run->secret);
+  explicit_bzero(run->key, sizeof(run->key));
   backendInnerClear(&run->inner);
   backendJobClear(&run->job);
   backendUriClear(&run->uri);

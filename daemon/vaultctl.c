@@ -1,6 +1,7 @@
 /*
  * vaultctl: the administrator's view of the vault spool: create the site
- * key, list entries, show one, read the journal, show area usage.
+ * key, list entries, show one, read the journal, show area usage; and the
+ * originator's way to release a protected job (vaultctl-release.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -74,6 +75,9 @@ main(int  argc,
   if (!strcmp(argv[1], "keygen"))
     return (cmd_keygen(config_path, argc - 1, argv + 1));
 
+  if (!strcmp(argv[1], "release"))		/* Any user: no store, no site key */
+    return (vaultctlRelease(config_path, argc - 1, argv + 1));
+
   for (i = 0; i < (int)G_N_ELEMENTS(commands); i ++)
     if (!strcmp(argv[1], commands[i].name))
       break;
@@ -119,7 +123,10 @@ usage(int status)
         "  areas           capacity, use and free room of each area\n"
         "  trays QUEUE     paper and page counters of QUEUE per tray and media\n"
         "  load QUEUE --tray T --media M --sheets N\n"
-        "                  record that N sheets of M were loaded in tray T (admin only)\n", out);
+        "                  record that N sheets of M were loaded in tray T (admin only)\n"
+        "  release [--stdin] [--socket PATH] JOB-ID\n"
+        "                  hand the secret (job password) of your held protected job to\n"
+        "                  vaultd so it prints once; asked without echo, or one line of stdin\n", out);
 
   return (status);
 }

@@ -13,4 +13,7 @@
 extern int	vaultctlTrays(vault_store_t *store, int argc, char *argv[]);
 extern int	vaultctlLoad(vault_store_t *store, int argc, char *argv[]);
 
+/* vaultctl-release.c: "release [--stdin] [--socket PATH] JOB-ID"; needs no store (any user may run it). */
+extern int	vaultctlRelease(const char *config_path, int argc, char *argv[]);
+
 #endif /* !VAULTCTL_H */

@@ -46,6 +46,7 @@
 #define IPP_MAX_QUEUED		64		/* Accepted, waiting for a worker */
 #define IPP_MAX_REQUEST		65536		/* Bytes of IPP message read */
 #define IPP_MAX_PER_CONN	1000		/* Requests on one keep-alive connection */
+#define IPP_MAX_HEADER_LINES	100		/* HTTP header lines in one request */
 #define IPP_READ_TIMEOUT	10.0		/* Seconds a client may stall */
 #define IPP_GATE_TIMEOUT_MS	(300 * 1000)	/* Longest wait for a running job */
 
@@ -410,19 +411,22 @@ read_headers(client_t *client)
 {
   char		resource[1024];
   http_state_t	state = httpReadRequest(client->http, resource, sizeof(resource));
-  http_status_t	status;
+  http_status_t	status = HTTP_STATUS_CONTINUE;
+  int		lines;
 
   if (state == HTTP_STATE_WAITING)
     return (HTTP_STATE_WAITING);
 
-  if (state == HTTP_STATE_ERROR || state < HTTP_STATE_OPTIONS)
+  if (state == HTTP_STATE_ERROR || state < HTTP_STATE_OPTIONS || state == HTTP_STATE_UNKNOWN_METHOD ||
+      state == HTTP_STATE_UNKNOWN_VERSION)
   {
     if (httpError(client->http) != EPIPE && httpError(client->http) != ETIMEDOUT)
       respond_http(client, HTTP_STATUS_BAD_REQUEST, "Bad HTTP request.\n");
     return (HTTP_STATE_ERROR);
   }
 
-  while ((status = httpUpdate(client->http)) == HTTP_STATUS_CONTINUE);
+  /* One header line per call; a client that never ends its header is cut off. */
+  for (lines = 0; lines < IPP_MAX_HEADER_LINES && (status = httpUpdate(client->http)) == HTTP_STATUS_CONTINUE; lines ++);
 
   if (status != HTTP_STATUS_OK)
   {

@@ -117,6 +117,12 @@ vaultdHeldMessage(const vault_entry_t *entry,
   if (representative)
     asked = g_strdup_printf(" No decision came from %s in time, so %s (the representative) was asked too.", vaultEntryGetJob(entry)->user, representative);
 
+  // A protected job needs its owner's secret (vaultd-secret.c): a plain release only holds it again.
+  if (vaultEntryHasSecret(entry))
+    return (g_strdup_printf("Held by the vault: stored %s, printing was interrupted%s. It is protected by its owner's secret: it prints once only after %s runs \"vaultctl release JOB-ID\" (a release from the web interface or lp is not enough); cancel it to discard it.%s",
+                            when, recreated ? " and cupsd lost the job, so this held copy stands for it" : "",
+                            vaultEntryGetJob(entry)->user, asked ? asked : ""));
+
   return (g_strdup_printf("Held by the vault: stored %s, printing was interrupted%s. Release the job to print it once; cancel it to discard it.%s",
                           when, recreated ? " and cupsd lost the job, so this held copy stands for it" : "",
                           asked ? asked : ""));

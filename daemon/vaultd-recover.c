@@ -6,22 +6,34 @@
  *
  * For every entry in the spool:
  *
- *   RECEIVING                 -> DISCARDED  (the job never finished arriving)
- *   STORED, SENDING           -> RESURRECTED, or DISCARDED when stale
- *   RESURRECTED, AWAITING     -> unchanged, or DISCARDED when stale
+ *   RECEIVING                 -> removed (never complete, never sent: a
+ *                                re-run by cupsd stores and prints it anew)
+ *   STORED, SENDING, AWAITING -> RESURRECTED, or DISCARDED when stale
+ *   RESURRECTED               -> unchanged, or DISCARDED when stale
+ *
+ * AWAITING goes back to RESURRECTED because cupsd may have lost the hold
+ * in its 30 s write window: a backend run after the restart must hold the
+ * job again, not take the run for a release.
  *   DONE, DISCARDED           -> removed once older than tombstone-age
+ *   data file, no sidecar     -> removed once older than a minute
  *
  * Every change is journalled by the spool.  An entry locked by a live
  * process is left alone (the sweep may be run by hand on a live system),
  * and an entry whose sidecar cannot be read is reported and left on disk:
- * losing nothing matters more than a tidy spool.  Running the sweep twice
- * changes nothing the second time.
+ * losing nothing matters more than a tidy spool.  A data file without any
+ * sidecar is the one exception: a crash while the job arrived lost its
+ * RECEIVING sidecar, the only holder of its data key, so it can never be
+ * decrypted; it is removed (journalled receiving -> discarded, counted as
+ * incomplete).  Running the sweep twice changes nothing the second time.
  */
 
 #define G_LOG_DOMAIN "vaultd-recover"
 
 #include "vaultd.h"
+#include "spool-private.h"
 #include <string.h>
+
+#define ORPHAN_MIN_AGE	60		/* Seconds before a data file without a sidecar is removed */
 
 
 /*
@@ -29,6 +41,7 @@
  */
 
 static bool	sweep_entry(vault_store_t *store, const char *id, vault_entry_t *entry, const GError *load_error, void *data);
+static void	sweep_unreadable(vault_store_t *store, const char *id, const GError *load_error, vaultd_sweep_t *sweep);
 static void	sweep_locked(vault_store_t *store, vault_entry_t *entry, vaultd_sweep_t *sweep, GDateTime *now);
 
 
@@ -118,8 +131,7 @@ sweep_entry(vault_store_t      *store,
 
   if (!entry)
   {
-    g_warning("Entry %s left on disk: %s", id, load_error ? load_error->message : "unreadable");
-    ctx->sweep->unreadable ++;
+    sweep_unreadable(store, id, load_error, ctx->sweep);
     return (true);
   }
 
@@ -148,6 +160,43 @@ sweep_entry(vault_store_t      *store,
   vaultLockRelease(lock);
 
   return (true);
+}
+
+
+/*
+ * 'sweep_unreadable()' - An entry the listing could not load: a data file
+ *                        without any sidecar (older than a minute) is
+ *                        removed; anything else is reported and left.
+ */
+
+static void
+sweep_unreadable(vault_store_t      *store,
+                 const char         *id,
+                 const GError       *load_error,
+                 vaultd_sweep_t     *sweep)
+{
+  vault_lock_t		*lock;
+  g_autoptr(GError)	error = NULL;
+
+  if ((lock = vaultLockAcquire(store, id, false, &error)) == NULL)
+  {
+    g_message("Left alone: %s", error->message);
+    sweep->busy ++;
+    return;
+  }
+
+  if (_vaultEntryRemoveOrphan(store, lock, id, ORPHAN_MIN_AGE, "vaultd --recover", &error))
+  {
+    g_message("Entry %s: removed a data file whose sidecar (and key) a crash lost.", id);
+    sweep->incomplete ++;
+  }
+  else
+  {
+    g_warning("Entry %s left on disk: %s", id, g_error_matches(error, VAULT_ERROR, VAULT_ERROR_STATE) ? error->message : load_error ? load_error->message : "unreadable");
+    sweep->unreadable ++;
+  }
+
+  vaultLockRelease(lock);
 }
 
 
@@ -189,7 +238,11 @@ sweep_locked(vault_store_t  *store,
   switch (state)
   {
     case VAULT_STATE_RECEIVING :
-        discard(entry, "The job was still arriving when the system stopped; it was never complete.", &sweep->incomplete);
+        // Nothing of it was sent: no tombstone, so that cupsd's re-run of
+        // the job stores it again and prints it once.
+        discard(entry, "The job was still arriving when the system stopped; it was never complete and never sent.", &sweep->incomplete);
+        if (!vaultEntryRemove(entry, &error))
+          g_warning("Entry %s: its tombstone could not be removed: %s", vaultEntryGetId(entry), error->message);
         break;
 
     case VAULT_STATE_STORED :
@@ -198,7 +251,7 @@ sweep_locked(vault_store_t  *store,
     case VAULT_STATE_AWAITING :
         if (stale)
           discard(entry, "Stored before today and interrupted by a restart; discarded as stale.", &sweep->stale);
-        else if (state == VAULT_STATE_RESURRECTED || state == VAULT_STATE_AWAITING)
+        else if (state == VAULT_STATE_RESURRECTED)
           sweep->kept ++;
         else if (vaultEntrySetState(entry, VAULT_STATE_RESURRECTED, "vaultd --recover", "Found after a restart; it will not print again without a release.", &error))
           sweep->resurrected ++;

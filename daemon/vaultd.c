@@ -1,8 +1,9 @@
 /*
  * vaultd: the companion daemon of the vault backend.  "vaultd --recover"
  * is the boot sweep that runs before cupsd; plain "vaultd" is the service
- * that runs after cupsd (vaultd-service.c) and serves the counters
- * (vaultd-ipp.c), until SIGTERM or SIGINT.
+ * that runs after cupsd (vaultd-service.c), serves the counters
+ * (vaultd-ipp.c) and takes releases of protected jobs on its release socket
+ * (vaultd-secret.c), until SIGTERM or SIGINT.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -10,6 +11,7 @@
 #define G_LOG_DOMAIN "vaultd"
 
 #include "vaultd.h"
+#include "vaultd-secret.h"
 #include <errno.h>
 #include <glib-unix.h>
 #include <signal.h>
@@ -151,9 +153,9 @@ detach(void)
  * 'run_service()' - Open the store, start the service and the counters,
  *                   run the main loop until SIGTERM or SIGINT.
  *
- * Exit status: 0 after a signal, 1 when the configuration, the spool or
- * the counters' listener cannot be opened.  cupsd need not be running:
- * the service waits for it.
+ * Exit status: 0 after a signal, 1 when the configuration, the spool, the
+ * counters' listener or the release socket cannot be opened.  cupsd need
+ * not be running: the service waits for it.
  */
 
 static int
@@ -164,6 +166,7 @@ run_service(const char *config_path,
   vault_store_t		*store;
   vaultd_service_t	*service = NULL;
   vaultd_ipp_t		*ipp = NULL;
+  vaultd_secret_t	*secret = NULL;
   GMainLoop		*loop;
   int			status = 1;
   g_autoptr(GError)	error = NULL;
@@ -187,6 +190,8 @@ run_service(const char *config_path,
   if ((vaultConfigGetCountersListen(config) || vaultConfigGetCountersSocket(config)) &&
       (ipp = vaultdIppStart(store, vaultConfigGetCountersListen(config), vaultConfigGetCountersSocket(config), &error)) == NULL)
     fprintf(stderr, "vaultd: %s\n", error->message);
+  else if ((secret = vaultdSecretStart(store, &error)) == NULL)
+    fprintf(stderr, "vaultd: %s\n", error->message);
   else if (!foreground && !detach())
     fprintf(stderr, "vaultd: cannot detach: %s\n", g_strerror(errno));
   else if ((service = vaultdServiceStart(store, &error)) == NULL)
@@ -200,6 +205,7 @@ run_service(const char *config_path,
   }
 
   vaultdServiceStop(service);
+  vaultdSecretStop(secret);
   if (ipp)
     vaultdIppStop(ipp);
   g_main_loop_unref(loop);

@@ -18,9 +18,9 @@ G_BEGIN_DECLS
 typedef struct vaultd_sweep_s
 {
   guint		seen;		/* Entries visited */
-  guint		resurrected;	/* STORED/SENDING -> RESURRECTED */
-  guint		kept;		/* Already RESURRECTED/AWAITING, left as they were */
-  guint		incomplete;	/* RECEIVING -> DISCARDED */
+  guint		resurrected;	/* STORED/SENDING/AWAITING -> RESURRECTED */
+  guint		kept;		/* Already RESURRECTED, left as it was */
+  guint		incomplete;	/* RECEIVING (or a data file without sidecar) removed */
   guint		stale;		/* Stored too long ago -> DISCARDED */
   guint		pruned;		/* Old tombstones removed */
   guint		busy;		/* Locked by a live process, left alone */

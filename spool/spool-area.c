@@ -1,6 +1,7 @@
 /*
- * Spool areas: where an entry's files live, how full each area is, and which
- * area a new entry goes to.
+ * Spool areas: where an entry's files live, how full each area is, which
+ * area a new entry goes to, and removing a data file a crash left without
+ * its sidecar.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -9,7 +10,9 @@
  * (st_size based, so the figure is the same on every file system and does
  * not move with delayed allocation).  The free room of an area is its
  * capacity minus that usage, and never more than the file system's free
- * space for unprivileged users (statvfs f_bavail * f_frsize).
+ * space for unprivileged users (statvfs f_bavail * f_frsize).  Areas hold
+ * live entries only: tombstones live in <root>/tombstones, so the cost of
+ * measuring grows with the live entries, not with the jobs printed.
  */
 
 #include "spool-private.h"
@@ -19,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #define BLOCK 4096
 
@@ -153,4 +157,108 @@ _vaultAreaChoose(vault_store_t *store, guint64 size, guint *area, guint64 *free_
   *area      = best;
   *free_room = best_room;
   return (true);
+}
+
+
+/*
+ * 'orphan_data()' - The area holding id's data file when no sidecar of id
+ *                   exists anywhere (EXISTS otherwise), with its stat;
+ *                   NOT_FOUND when there is no data file.
+ */
+
+static bool
+orphan_data(vault_store_t *store, const char *id, guint *area, struct stat *st, GError **error)
+{
+  char	*tombstone = _vaultTombstonePath(store, id);
+  bool	erased = access(tombstone, F_OK) == 0, found = false;
+
+  g_free(tombstone);
+  if (erased)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s has a tombstone: its files are not orphans.", id);
+    return (false);
+  }
+
+  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
+  {
+    char *meta = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
+    char *data = _vaultEntryPath(store, i, id, _VAULT_DATA_SUFFIX);
+    bool has_meta = access(meta, F_OK) == 0;
+
+    if (!has_meta && !found && lstat(data, st) == 0 && S_ISREG(st->st_mode))
+    {
+      found = true;
+      *area = i;
+    }
+
+    g_free(meta);
+    g_free(data);
+    if (has_meta)
+    {
+      g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s has a sidecar in area %s: its data file is no orphan.", id, vaultConfigGetAreaName(store->config, i));
+      return (false);
+    }
+  }
+
+  if (!found)
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND, "Entry %s has no data file without a sidecar.", id);
+
+  return (found);
+}
+
+
+/*
+ * '_vaultEntryRemoveOrphan()' - Remove entry id's data file that has no
+ *                               sidecar and no tombstone (a crash lost the
+ *                               RECEIVING sidecar, and the data key with
+ *                               it: the file can never be decrypted), and
+ *                               a leftover <id>.meta.tmp, once the file is
+ *                               older than min_age seconds; fsync the area
+ *                               and journal receiving -> discarded.  Under
+ *                               lock.  INVALID, NOT_FOUND, EXISTS, STATE
+ *                               (too recent), IO.
+ */
+
+bool
+_vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id, gint64 min_age, const char *actor, GError **error)
+{
+  vault_record_t	r = { 0, id, NULL, 0, 0, NULL, NULL, "receiving", "discarded", actor, "the job's data file had lost its sidecar (and key) in a crash while the job arrived; removed" };
+  struct stat		st;
+  guint			area;
+  char			*data, *tmp;
+  bool			ok;
+
+  g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, false);
+
+  if (strcmp(id, lock->id))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
+    return (false);
+  }
+
+  if (!orphan_data(store, id, &area, &st, error))
+    return (false);
+
+  data = _vaultEntryPath(store, area, id, _VAULT_DATA_SUFFIX);
+  if (g_get_real_time() / G_USEC_PER_SEC - (gint64)st.st_mtime < min_age)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_STATE, "%s: data file without a sidecar, changed less than %" G_GINT64_FORMAT " s ago; left for now.", data, min_age);
+    g_free(data);
+    return (false);
+  }
+
+  tmp = _vaultEntryPath(store, area, id, _VAULT_META_SUFFIX _VAULT_TMP_SUFFIX);
+  ok  = false;
+  if (_vaultIoUnlink(store->io, data) < 0 && errno != ENOENT)
+    _vaultSetIoError(error, errno, "Cannot remove", data);
+  else if (access(tmp, F_OK) == 0 && _vaultIoUnlink(store->io, tmp) < 0 && errno != ENOENT)
+    _vaultSetIoError(error, errno, "Cannot remove", tmp);
+  else if (_vaultIoFsyncDir(store->io, vaultConfigGetAreaPath(store->config, area)) < 0)
+    _vaultSetIoError(error, errno, "Cannot sync the spool area", vaultConfigGetAreaPath(store->config, area));
+  else
+    ok = true;
+
+  g_free(data);
+  g_free(tmp);
+  return (ok && vaultJournalAppend(store, &r, error));
 }

@@ -1,6 +1,7 @@
 /*
  * Reading vault.conf: the spool root, the areas and their capacities, the
- * site key file, the caps and the recovery policy.
+ * site key file, the caps, the recovery policy and the per-queue policy on
+ * originator secrets ([queue NAME]).
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -18,6 +19,7 @@
 #endif
 
 #define AREA_PREFIX "area "
+#define QUEUE_PREFIX "queue "
 
 
 /*
@@ -46,14 +48,25 @@ struct _vault_config_s
   guint		consult_timeout;	/* seconds */
   char		*counters_listen;	/* may be NULL */
   char		*counters_socket;	/* may be NULL */
+  char		*release_socket;	/* vaultd's release socket (default <root>/vaultd.sock) */
+  GHashTable	*queues;		/* lowercase queue name -> _vault_queue_conf_t */
 };
+
+/* One [queue NAME] group: the queue's policy on originator secrets. */
+typedef struct _vault_queue_conf_s
+{
+  bool		require_secret;		/* Jobs without job-password are canceled */
+  bool		rep_may_release;	/* The representative may release protected jobs */
+} _vault_queue_conf_t;
 
 static const char * const vault_keys[] =
 {
   "spool-root", "key-file", "originator-max-bytes", "originator-max-entries",
   "stale", "tombstone-age", "representative", "consult-timeout",
-  "counters-listen", "counters-socket", NULL
+  "counters-listen", "counters-socket", "release-socket", NULL
 };
+
+static const char * const queue_keys[] = { "require-secret", "representative-may-release-protected", NULL };
 
 static const char * const area_keys[] = { "path", "capacity", NULL };
 
@@ -361,7 +374,8 @@ load_vault_group(vault_config_t *config, GKeyFile *kf, GError **error)
       !get_string(config, kf, "vault", "representative", &config->representative, error) ||
       !get_duration(config, kf, "vault", "consult-timeout", &consult, error) ||
       !get_string(config, kf, "vault", "counters-listen", &config->counters_listen, error) ||
-      !get_absolute_path(config, kf, "vault", "counters-socket", &config->counters_socket, error))
+      !get_absolute_path(config, kf, "vault", "counters-socket", &config->counters_socket, error) ||
+      !get_absolute_path(config, kf, "vault", "release-socket", &config->release_socket, error))
     return (false);
 
   if (consult > G_MAXUINT)
@@ -378,6 +392,9 @@ load_vault_group(vault_config_t *config, GKeyFile *kf, GError **error)
     config_error(error, config, "vault", "counters-listen", config->counters_listen, "expected HOST:PORT with a port from 1 to 65535");
     return (false);
   }
+
+  if (!config->release_socket)
+    config->release_socket = g_build_filename(config->root, "vaultd.sock", NULL);
 
   config->originator_max_entries = (guint)entries;
   config->consult_timeout        = (guint)consult;
@@ -461,7 +478,72 @@ load_area(vault_config_t *config, GKeyFile *kf, const char *group, GError **erro
 
 
 /*
- * 'load_groups()' - Read [vault] and every [area NAME]; reject other groups.
+ * 'get_bool()' - Fetch an optional boolean: exactly "true" or "false".
+ */
+
+static bool
+get_bool(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, bool *out, GError **error)
+{
+  char	*value = NULL;
+  bool	ok = true;
+
+  if (!get_string(config, kf, group, key, &value, error))
+    return (false);
+
+  if (value && !strcmp(value, "true"))
+    *out = true;
+  else if (value && !strcmp(value, "false"))
+    *out = false;
+  else if (value)
+  {
+    config_error(error, config, group, key, value, "expected true or false");
+    ok = false;
+  }
+
+  g_free(value);
+  return (ok);
+}
+
+
+/*
+ * 'load_queue()' - Read one [queue NAME] group (NAME a CUPS printer name,
+ *                  unique ignoring ASCII case).
+ */
+
+static bool
+load_queue(vault_config_t *config, GKeyFile *kf, const char *group, GError **error)
+{
+  const char		*name = group + strlen(QUEUE_PREFIX);
+  _vault_queue_conf_t	q = { false, false };
+  char			*key;
+
+  if (!vaultQueueNameIsValid(name))
+  {
+    config_error(error, config, group, NULL, NULL, "bad queue name (a CUPS printer name: no spaces, '/', '\\', '?', quotes or '#')");
+    return (false);
+  }
+
+  if (!check_keys(config, kf, group, queue_keys, error) ||
+      !get_bool(config, kf, group, "require-secret", &q.require_secret, error) ||
+      !get_bool(config, kf, group, "representative-may-release-protected", &q.rep_may_release, error))
+    return (false);
+
+  key = g_ascii_strdown(name, -1);
+  if (g_hash_table_contains(config->queues, key))
+  {
+    config_error(error, config, group, NULL, NULL, "the same queue as another [queue NAME] group (names ignore case)");
+    g_free(key);
+    return (false);
+  }
+
+  g_hash_table_insert(config->queues, key, g_memdup2(&q, sizeof(q)));
+  return (true);
+}
+
+
+/*
+ * 'load_groups()' - Read [vault], every [area NAME] and [queue NAME];
+ *                   reject other groups.
  */
 
 static bool
@@ -476,9 +558,11 @@ load_groups(vault_config_t *config, GKeyFile *kf, GError **error)
       continue;
     else if (g_str_has_prefix(*g, AREA_PREFIX))
       ok = load_area(config, kf, *g, error);
+    else if (g_str_has_prefix(*g, QUEUE_PREFIX))
+      ok = load_queue(config, kf, *g, error);
     else
     {
-      config_error(error, config, *g, NULL, NULL, "unknown group (expected [vault] or [area NAME])");
+      config_error(error, config, *g, NULL, NULL, "unknown group (expected [vault], [area NAME] or [queue NAME])");
       ok = false;
     }
   }
@@ -535,6 +619,7 @@ vaultConfigLoad(const char *path, GError **error)
   config->stale           = VAULT_STALE_SAME_DAY;
   config->tombstone_age   = 7 * 86400;
   config->consult_timeout = 600;
+  config->queues          = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
   g_array_set_clear_func(config->areas, clear_area);
 
   if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &kf_error))
@@ -575,6 +660,8 @@ vaultConfigFree(vault_config_t *config)
   g_free(config->representative);
   g_free(config->counters_listen);
   g_free(config->counters_socket);
+  g_free(config->release_socket);
+  g_hash_table_destroy(config->queues);
   g_free(config);
 }
 
@@ -678,4 +765,47 @@ const char *
 vaultConfigGetCountersSocket(const vault_config_t *config)
 {
   return (config->counters_socket);
+}
+
+const char *
+vaultConfigGetReleaseSocket(const vault_config_t *config)
+{
+  return (config->release_socket);
+}
+
+
+/*
+ * 'find_queue()' - The [queue NAME] policy of queue, NULL when it has none.
+ */
+
+static const _vault_queue_conf_t *
+find_queue(const vault_config_t *config, const char *queue)
+{
+  char				*key;
+  const _vault_queue_conf_t	*q;
+
+  if (!queue)
+    return (NULL);
+
+  key = g_ascii_strdown(queue, -1);
+  q   = g_hash_table_lookup(config->queues, key);
+  g_free(key);
+
+  return (q);
+}
+
+bool
+vaultConfigGetQueueRequireSecret(const vault_config_t *config, const char *queue)
+{
+  const _vault_queue_conf_t *q = find_queue(config, queue);
+
+  return (q && q->require_secret);
+}
+
+bool
+vaultConfigGetQueueRepresentativeMayRelease(const vault_config_t *config, const char *queue)
+{
+  const _vault_queue_conf_t *q = find_queue(config, queue);
+
+  return (q && q->rep_may_release);
 }

@@ -1,6 +1,7 @@
 /*
- * Reading an entry's data back: unwrap the data key and decrypt the STREAM
- * file chunk by chunk, refusing a truncated or tampered file.
+ * Opening an entry and reading its data back: find its tombstone or live
+ * sidecar, unwrap the data key and decrypt the STREAM file chunk by chunk,
+ * refusing a truncated or tampered file.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -14,6 +15,7 @@
 #include "spool-private.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,120 @@ struct _vault_reader_s
   guint64		expected;	/* Plaintext size from the sidecar */
   guint64		got;		/* Plaintext bytes returned so far */
 };
+
+
+/*
+ * 'find_area()' - The area holding entry id's sidecar; NOT_FOUND if none.
+ */
+
+static bool
+find_area(vault_store_t *store, const char *id, guint *area, GError **error)
+{
+  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
+  {
+    char *path = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
+    bool found = access(path, F_OK) == 0;
+
+    g_free(path);
+    if (found)
+    {
+      *area = i;
+      return (true);
+    }
+  }
+
+  g_set_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND, "No vault entry %s.", id);
+  return (false);
+}
+
+
+/*
+ * 'open_tombstone()' - The tombstone of id at path, with what an
+ *                      interrupted erase left in the areas removed (IO when
+ *                      that fails).  CORRUPT for a sidecar that is no
+ *                      tombstone or names another entry; AUTH, VERSION.
+ */
+
+static vault_entry_t *
+open_tombstone(vault_store_t *store, vault_lock_t *lock, const char *id, const char *path, GError **error)
+{
+  _vault_meta_t	*meta = _vaultMetaRead(path, &store->mac_key, error);
+  vault_entry_t	*entry;
+  int		area;
+
+  if (!meta)
+    return (NULL);
+
+  if (strcmp(meta->id, id) || meta->valid || meta->wrapped_key || (meta->state != VAULT_STATE_DONE && meta->state != VAULT_STATE_DISCARDED))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: not the tombstone of entry %s (moved or copied file).", path, id);
+    _vaultMetaFree(meta);
+    return (NULL);
+  }
+
+  area        = _vaultAreaFind(store, meta->area);
+  entry       = _vaultEntryFromMeta(store, area >= 0 ? (guint)area : 0, meta);
+  entry->lock = lock;
+  if (!_vaultEntryFinishErase(entry, error))
+    g_clear_pointer(&entry, vaultEntryFree);
+
+  return (entry);
+}
+
+
+/*
+ * 'vaultEntryOpen()' - Open entry id under its lock: its tombstone when it
+ *                      has one (a tombstone wins; live files an
+ *                      interrupted erase left are removed first), else its
+ *                      live sidecar.  NOT_FOUND when there is none; AUTH,
+ *                      CORRUPT or VERSION for a bad sidecar (also CORRUPT
+ *                      for one copied from another entry or area); IO.
+ */
+
+vault_entry_t *
+vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error)
+{
+  _vault_meta_t	*meta;
+  vault_entry_t	*entry;
+  guint		area;
+  char		*path;
+
+  g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, NULL);
+
+  if (strcmp(id, lock->id))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
+    return (NULL);
+  }
+
+  path = _vaultTombstonePath(store, id);
+  if (access(path, F_OK) == 0)
+  {
+    entry = open_tombstone(store, lock, id, path, error);
+    g_free(path);
+    return (entry);
+  }
+
+  g_free(path);
+  if (!find_area(store, id, &area, error))
+    return (NULL);
+
+  path = _vaultEntryPath(store, area, id, _VAULT_META_SUFFIX);
+  meta = _vaultMetaRead(path, &store->mac_key, error);
+  if (meta && (strcmp(meta->id, id) || g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, area))))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
+    g_clear_pointer(&meta, _vaultMetaFree);
+  }
+
+  g_free(path);
+  if (!meta)
+    return (NULL);
+
+  entry       = _vaultEntryFromMeta(store, area, meta);
+  entry->lock = lock;
+  return (entry);
+}
 
 
 /*

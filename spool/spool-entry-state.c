@@ -6,14 +6,16 @@
  *
  * Every change replaces the sidecar atomically and then appends one fsynced
  * journal record (spool-entry.c states the crash invariants).  Erasing is a
- * crypto-erase: the tombstone sidecar without the wrapped key is durable
- * before the data file is unlinked.
+ * crypto-erase: the tombstone without the wrapped key is durable in
+ * <root>/tombstones before the live sidecar (the key's only holder) and the
+ * data file are unlinked from the area.
  */
 
 #include "spool-private.h"
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
@@ -35,7 +37,9 @@ transition_allowed(vault_state_t from, vault_state_t to)
     case VAULT_STATE_DONE :
         return (from == VAULT_STATE_SENDING);
     case VAULT_STATE_RESURRECTED :
-        return (from == VAULT_STATE_STORED || from == VAULT_STATE_SENDING);
+        // AWAITING too: after a restart cupsd may have lost the hold (its
+        // 30 s write window), so a later run must not take it as a release.
+        return (from == VAULT_STATE_STORED || from == VAULT_STATE_SENDING || from == VAULT_STATE_AWAITING);
     case VAULT_STATE_AWAITING :
         return (from == VAULT_STATE_RESURRECTED || from == VAULT_STATE_SENDING);
     case VAULT_STATE_DISCARDED :
@@ -142,26 +146,107 @@ vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor,
 
 
 /*
+ * 'unlink_present()' - Unlink path through the I/O layer when it exists;
+ *                      *changed is set when it did.  IO.
+ */
+
+static bool
+unlink_present(vault_store_t *store, const char *path, bool *changed, GError **error)
+{
+  if (access(path, F_OK) < 0 && errno == ENOENT)
+    return (true);
+
+  if (_vaultIoUnlink(store->io, path) < 0 && errno != ENOENT)
+  {
+    _vaultSetIoError(error, errno, "Cannot remove", path);
+    return (false);
+  }
+
+  *changed = true;
+  return (true);
+}
+
+
+/*
+ * 'tombstone_exists()' - Whether entry id has a tombstone in <root>/tombstones.
+ */
+
+static bool
+tombstone_exists(vault_store_t *store, const char *id)
+{
+  char *path = _vaultTombstonePath(store, id);
+  bool found = access(path, F_OK) == 0;
+
+  g_free(path);
+  return (found);
+}
+
+
+/*
+ * '_vaultEntryFinishErase()' - Unlink the live sidecar (the wrapped key's
+ *                              only holder), then the data file, of a
+ *                              tombstoned entry from every area where they
+ *                              are, and fsync each area directory changed:
+ *                              the data is crypto-erased when it returns
+ *                              true.  Does nothing unless the tombstone is
+ *                              in <root>/tombstones.  IO.
+ */
+
+bool
+_vaultEntryFinishErase(vault_entry_t *entry, GError **error)
+{
+  vault_store_t	*store = entry->store;
+  bool		ok = true;
+
+  if (!tombstone_exists(store, entry->meta->id))
+    return (true);
+
+  for (guint i = 0; ok && i < vaultConfigGetAreaCount(store->config); i ++)
+  {
+    char	*meta = _vaultEntryPath(store, i, entry->meta->id, _VAULT_META_SUFFIX);
+    char	*data = _vaultEntryPath(store, i, entry->meta->id, _VAULT_DATA_SUFFIX);
+    const char	*dir = vaultConfigGetAreaPath(store->config, i);
+    bool	changed = false;
+
+    ok = unlink_present(store, meta, &changed, error) && unlink_present(store, data, &changed, error);
+    if (ok && changed && _vaultIoFsyncDir(store->io, dir) < 0)
+    {
+      _vaultSetIoError(error, errno, "Cannot sync the spool area", dir);
+      ok = false;
+    }
+
+    g_free(meta);
+    g_free(data);
+  }
+
+  return (ok);
+}
+
+
+/*
  * 'vaultEntryErase()' - Crypto-erase the entry; final is DONE (from SENDING)
  *                       or DISCARDED (from any other live state).  The
- *                       tombstone sidecar without the wrapped key is made
- *                       durable first, then the data file is unlinked and
- *                       the directory fsynced, then it is journalled.
+ *                       tombstone without the wrapped key is made durable
+ *                       in <root>/tombstones first; then the live sidecar
+ *                       and the data file are unlinked and the area
+ *                       directory fsynced once; then it is journalled.
  *                       Erasing a tombstone again to the same state only
- *                       finishes an interrupted unlink.  STATE, IO.
+ *                       finishes an interrupted erase.  STATE, IO.
  */
 
 bool
 vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, const char *reason, GError **error)
 {
   _vault_meta_t	*meta, saved;
+  char		*path;
+  bool		ok;
 
   g_return_val_if_fail(entry != NULL, false);
   g_return_val_if_fail(final == VAULT_STATE_DONE || final == VAULT_STATE_DISCARDED, false);
 
   meta = entry->meta;
   if (entry->lock && meta->state == final && !meta->valid)
-    return (_vaultEntryRemoveFiles(entry, true, error));
+    return (_vaultEntryFinishErase(entry, error));
 
   if (!check_change(entry, final, error))
     return (false);
@@ -176,9 +261,13 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
   meta->state             = final;
   meta->changed_utc       = g_get_real_time() / G_USEC_PER_SEC;
 
-  if (!write_meta(entry, error))
+  path = _vaultTombstonePath(entry->store, meta->id);
+  ok   = _vaultMetaWrite(entry->store->io, path, meta, &entry->store->mac_key, error);
+  g_free(path);
+
+  if (!ok)
   {
-    /* The old sidecar, key included, is still the one on disk. */
+    /* The live sidecar, key included, is still the entry. */
     meta->wrapped_key       = saved.wrapped_key;
     meta->secret_salt       = saved.secret_salt;
     meta->secret_iterations = saved.secret_iterations;
@@ -193,7 +282,7 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
   g_free(saved.wrapped_key);
   g_free(saved.secret_salt);
 
-  if (!_vaultEntryRemoveFiles(entry, true, error))
+  if (!_vaultEntryFinishErase(entry, error))
     return (false);
 
   return (_vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, error));
@@ -201,10 +290,53 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
 
 
 /*
+ * 'remove_tombstone()' - Finish the erase, then unlink the tombstone and
+ *                        fsync <root>/tombstones.  A tombstone of the
+ *                        earlier layout (in the area) goes with its area's
+ *                        files.  IO.
+ */
+
+static bool
+remove_tombstone(vault_entry_t *entry, GError **error)
+{
+  vault_store_t	*store = entry->store;
+  char		*path, *dir;
+  bool		ok;
+
+  if (!tombstone_exists(store, entry->meta->id))
+    return (_vaultEntryRemoveFiles(entry, false, error));
+
+  if (!_vaultEntryFinishErase(entry, error))
+    return (false);
+
+  path = _vaultTombstonePath(store, entry->meta->id);
+  dir  = g_path_get_dirname(path);
+  ok   = true;
+  if (_vaultIoUnlink(store->io, path) < 0 && errno != ENOENT)
+  {
+    _vaultSetIoError(error, errno, "Cannot remove", path);
+    ok = false;
+  }
+  else if (_vaultIoFsyncDir(store->io, dir) < 0)
+  {
+    _vaultSetIoError(error, errno, "Cannot sync", dir);
+    ok = false;
+  }
+
+  g_free(path);
+  g_free(dir);
+  return (ok);
+}
+
+
+/*
  * 'vaultEntryRemove()' - Delete a tombstone (DONE/DISCARDED) or a RECEIVING
- *                        leftover entirely: data file, then sidecar, then a
- *                        directory fsync.  Not journalled (the erase or the
- *                        discard before it was).  STATE, IO.
+ *                        leftover entirely: for a RECEIVING entry the data
+ *                        file, then the sidecar, then a directory fsync;
+ *                        for a tombstone, whatever an interrupted erase
+ *                        left in the areas, then the tombstone.  Not
+ *                        journalled (the erase or the discard before it
+ *                        was).  STATE, IO.
  */
 
 bool
@@ -222,6 +354,9 @@ vaultEntryRemove(vault_entry_t *entry, GError **error)
   }
 
   _vaultEntryCloseReceiving(entry);
+  if (state != VAULT_STATE_RECEIVING)
+    return (remove_tombstone(entry, error));
+
   return (_vaultEntryRemoveFiles(entry, false, error));
 }
 

@@ -7,24 +7,37 @@
  * States and transitions (anything else is VAULT_ERROR_STATE):
  *
  *   RECEIVING --commit--> STORED <--> SENDING --> DONE
- *   STORED, SENDING --> RESURRECTED --> AWAITING --> SENDING
+ *   STORED, SENDING, AWAITING --> RESURRECTED --> AWAITING --> SENDING
  *   SENDING --> AWAITING        (a backend finds an interrupted entry)
  *   any non-final state --> DISCARDED
  *
  * Crash invariants, each kept by the order of the durable steps:
  *
- *  - Create writes the RECEIVING sidecar (with the wrapped key) before the
- *    data file exists; commit seals the final chunk, fsyncs the data file
- *    and its directory, and only then replaces the sidecar with STORED.  So
- *    after a crash an entry is either RECEIVING (discarded at boot) or
+ *  - Create writes the RECEIVING sidecar (with the wrapped key; tmp, fsync,
+ *    rename) before the data file exists.  Its directory is not fsynced: a
+ *    crash that loses the sidecar's name leaves at most a data file whose
+ *    key is gone with it (never decryptable), which the boot sweep removes
+ *    (_vaultEntryRemoveOrphan).  Commit seals the final chunk, fsyncs the
+ *    data file, puts the STORED sidecar (tmp, fsync, rename), and only then
+ *    fsyncs the area directory once: that one fsync makes the data file's
+ *    name and the sidecar's rename durable together.  Until it, every name
+ *    of the entry may vanish; the file systems the vault runs on (ext4,
+ *    XFS, btrfs: journalled metadata, committed in order) never keep the
+ *    later rename without the earlier create in the same directory.  So
+ *    after a crash an entry is absent, RECEIVING (discarded at boot), or
  *    STORED with a whole, authenticated data file (DESIGN.md invariant 5).
  *  - Every transition replaces the sidecar atomically, then appends one
  *    fsynced journal record.  A journal failure is reported, but the
  *    transition has happened (vaultEntryGetState shows it).
- *  - Erase first replaces the sidecar by a tombstone without the wrapped
- *    key: from that moment the data is unreadable (crypto-erase), whatever
- *    happens to the data file, which is unlinked next.  Tombstones stay, so
- *    a second backend run for the same job finds DONE and prints nothing.
+ *  - Erase first writes a tombstone without the wrapped key to
+ *    <root>/tombstones/<id>.meta (tmp, fsync, rename, fsync that
+ *    directory), then unlinks the live sidecar (the only holder of the
+ *    wrapped key) and the data file and fsyncs the area directory: from
+ *    then on the data is crypto-erased.  A tombstone wins over live files:
+ *    vaultEntryOpen and vaultStoreForeach see only the tombstone, and Open
+ *    finishes an erase a crash interrupted.  Tombstones stay (tombstone-
+ *    age), so a second backend run for the same job finds DONE and prints
+ *    nothing; kept apart, they cost nothing to area usage and quotas.
  *  - A failed write or commit (FULL, QUOTA, IO) removes the entry's files:
  *    nothing is left behind.
  */
@@ -158,12 +171,23 @@ meta_for_job(vault_store_t *store, const vault_job_t *job, const char *id, guint
 
 
 /*
- * 'check_absent()' - EXISTS when any area holds a file of entry id.
+ * 'check_absent()' - EXISTS when entry id has a tombstone or any area holds
+ *                    a file of it.
  */
 
 static bool
 check_absent(vault_store_t *store, const char *id, GError **error)
 {
+  char *tombstone = _vaultTombstonePath(store, id);
+  bool erased = access(tombstone, F_OK) == 0;
+
+  g_free(tombstone);
+  if (erased)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s was stored and erased before (this job was printed or discarded).", id);
+    return (false);
+  }
+
   for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
   {
     char *meta = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
@@ -308,8 +332,9 @@ start_data(vault_entry_t *entry, const _vault_key_t *dek, GError **error)
 
 
 /*
- * 'start_entry()' - Wrap a fresh data key, write the RECEIVING sidecar, then
- *                   create the data file.  On failure the files are gone.
+ * 'start_entry()' - Wrap a fresh data key, put the RECEIVING sidecar (its
+ *                   directory is fsynced by commit), then create the data
+ *                   file.  On failure the files are gone.
  */
 
 static bool
@@ -328,7 +353,7 @@ start_entry(vault_entry_t *entry, const char *secret, GError **error)
   if (ok)
   {
     path = entry_path(entry, _VAULT_META_SUFFIX);
-    ok   = _vaultMetaWrite(store->io, path, meta, &store->mac_key, error) &&
+    ok   = _vaultMetaPut(store->io, path, meta, &store->mac_key, error) &&
            start_data(entry, &dek, error);
     g_free(path);
   }
@@ -351,8 +376,9 @@ start_entry(vault_entry_t *entry, const char *secret, GError **error)
  *                        plaintext size (0 if unknown).  Fails with
  *                        INVALID, EXISTS, QUOTA, FULL, KEY or IO, and then
  *                        leaves nothing on disk; QUOTA and FULL refusals are
- *                        journalled (none -> discarded).  When it returns,
- *                        the RECEIVING sidecar is durable.
+ *                        journalled (none -> discarded).  The RECEIVING
+ *                        sidecar is written (fsynced, renamed); its name is
+ *                        durable with commit's directory fsync.
  */
 
 vault_entry_t *
@@ -479,16 +505,17 @@ vaultEntryWrite(vault_entry_t *entry, const void *buf, size_t len, GError **erro
 
 
 /*
- * 'seal_data()' - Finish the STREAM, fsync the data file, close it and
- *                 fsync the area directory; record the sizes in meta.
+ * 'seal_data()' - Finish the STREAM, fsync the data file and close it;
+ *                 record the sizes in meta.  The directory is fsynced
+ *                 after the STORED sidecar is put (vaultEntryCommit).
  */
 
 static bool
 seal_data(vault_entry_t *entry, GError **error)
 {
   _vault_io_t	*io = entry->store->io;
-  const char	*dir = vaultConfigGetAreaPath(entry->store->config, entry->area);
   int		fd = entry->fd;
+  char		*path;
 
   if (!_vaultSealerFinish(entry->sealer, error))
     return (false);
@@ -498,9 +525,11 @@ seal_data(vault_entry_t *entry, GError **error)
   g_clear_pointer(&entry->sealer, _vaultSealerFree);
   entry->fd = -1;
 
-  if (_vaultIoFsync(io, fd) < 0 || _vaultIoClose(io, fd) < 0 || _vaultIoFsyncDir(io, dir) < 0)
+  if (_vaultIoFsync(io, fd) < 0 || _vaultIoClose(io, fd) < 0)
   {
-    _vaultSetIoError(error, errno, "Cannot make the job data durable in", dir);
+    path = entry_path(entry, _VAULT_DATA_SUFFIX);
+    _vaultSetIoError(error, errno, "Cannot sync the job data", path);
+    g_free(path);
     return (false);
   }
 
@@ -509,19 +538,41 @@ seal_data(vault_entry_t *entry, GError **error)
 
 
 /*
- * 'vaultEntryCommit()' - Seal the data file (final chunk), make it durable,
- *                        then replace the sidecar by the STORED one and
+ * 'put_stored()' - Put the STORED sidecar (tmp, fsync, rename), then fsync
+ *                  the area directory once: the data file's name and the
+ *                  sidecar are durable together.  IO.
+ */
+
+static bool
+put_stored(vault_entry_t *entry, GError **error)
+{
+  const char	*dir = vaultConfigGetAreaPath(entry->store->config, entry->area);
+  char		*path = entry_path(entry, _VAULT_META_SUFFIX);
+  bool		ok = _vaultMetaPut(entry->store->io, path, entry->meta, &entry->store->mac_key, error);
+
+  if (ok && _vaultIoFsyncDir(entry->store->io, dir) < 0)
+  {
+    _vaultSetIoError(error, errno, "Cannot sync the spool area", dir);
+    ok = false;
+  }
+
+  g_free(path);
+  return (ok);
+}
+
+
+/*
+ * 'vaultEntryCommit()' - Seal the data file (final chunk), fsync it, put
+ *                        the STORED sidecar, fsync the area directory, and
  *                        journal receiving -> stored.  Durable when it
- *                        returns true.  On a failure before the sidecar is
- *                        replaced, the entry's files are removed.
+ *                        returns true.  On a failure before that directory
+ *                        fsync, the entry's files are removed.
  */
 
 bool
 vaultEntryCommit(vault_entry_t *entry, const char *actor, GError **error)
 {
   GError	*e = NULL;
-  char		*path;
-  bool		ok;
 
   g_return_val_if_fail(entry != NULL, false);
 
@@ -538,11 +589,7 @@ vaultEntryCommit(vault_entry_t *entry, const char *actor, GError **error)
   set_stored_now(entry->meta);
   entry->meta->state = VAULT_STATE_STORED;
 
-  path = entry_path(entry, _VAULT_META_SUFFIX);
-  ok   = _vaultMetaWrite(entry->store->io, path, entry->meta, &entry->store->mac_key, &e);
-  g_free(path);
-
-  if (!ok)
+  if (!put_stored(entry, &e))
   {
     entry->meta->state = VAULT_STATE_RECEIVING;
     fail_receiving(entry, actor, e->message);
@@ -565,69 +612,6 @@ vaultEntryAbort(vault_entry_t *entry, const char *reason)
 {
   if (entry && entry->lock && entry->meta->state == VAULT_STATE_RECEIVING)
     fail_receiving(entry, NULL, reason ? reason : "job not received completely");
-}
-
-
-/*
- * 'find_area()' - The area holding entry id's sidecar; NOT_FOUND if none.
- */
-
-static bool
-find_area(vault_store_t *store, const char *id, guint *area, GError **error)
-{
-  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
-  {
-    char *path = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
-    bool found = access(path, F_OK) == 0;
-
-    g_free(path);
-    if (found)
-    {
-      *area = i;
-      return (true);
-    }
-  }
-
-  g_set_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND, "No vault entry %s.", id);
-  return (false);
-}
-
-
-/*
- * 'vaultEntryOpen()' - Open entry id under its lock.  NOT_FOUND when there
- *                      is none; AUTH, CORRUPT or VERSION for a bad sidecar
- *                      (also CORRUPT for one copied from another entry or
- *                      area); IO.
- */
-
-vault_entry_t *
-vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error)
-{
-  _vault_meta_t	*meta;
-  guint		area;
-  char		*path;
-
-  g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, NULL);
-
-  if (strcmp(id, lock->id))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
-    return (NULL);
-  }
-
-  if (!find_area(store, id, &area, error))
-    return (NULL);
-
-  path = _vaultEntryPath(store, area, id, _VAULT_META_SUFFIX);
-  meta = _vaultMetaRead(path, &store->mac_key, error);
-  if (meta && (strcmp(meta->id, id) || g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, area))))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
-    g_clear_pointer(&meta, _vaultMetaFree);
-  }
-
-  g_free(path);
-  return (meta ? entry_new(store, lock, area, meta) : NULL);
 }
 
 

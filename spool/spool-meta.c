@@ -14,11 +14,14 @@
  * The MAC is HMAC-SHA256 under the store's "sidecar-mac" key over every byte
  * before the "[mac]" line.  A reader verifies it before it looks at any
  * field, and refuses anything after the MAC line.  The sidecar is replaced
- * atomically (temporary file, fsync, rename, directory fsync) and is always
- * the last file of an entry to be written.
+ * atomically (temporary file, fsync, rename, directory fsync; commit makes
+ * one directory fsync cover the data file and the sidecar) and is always the
+ * last file of an entry to be written.
  */
 
 #include "spool-private.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #define MAC_LINE	"[mac]\nhmac-sha256="
@@ -536,20 +539,84 @@ _vaultMetaFromData(const char *data, gsize len, const _vault_key_t *mac_key, GEr
 
 
 /*
+ * '_vaultMetaPut()' - Replace the sidecar at path through the I/O layer:
+ *                     <path>.tmp, write, fsync, rename.  The directory is
+ *                     NOT fsynced: the new name is durable once the caller
+ *                     fsyncs it (commit does it once for the data file and
+ *                     the sidecar).  On failure the tmp file is removed and
+ *                     path is untouched; IO.
+ */
+
+bool
+_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error)
+{
+  gsize		len;
+  char		*data = _vaultMetaToData(meta, mac_key, &len);
+  char		*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
+  const char	*what = "Cannot create";
+  int		fd, err = 0;
+  bool		ok = false;
+
+  if ((fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0)
+    err = errno;
+  else
+  {
+    if (_vaultIoWrite(io, fd, data, len) < 0)
+    {
+      err  = errno;
+      what = "Cannot write";
+    }
+    else if (_vaultIoFsync(io, fd) < 0)
+    {
+      err  = errno;
+      what = "Cannot sync";
+    }
+    _vaultIoClose(io, fd);
+
+    if (!err && _vaultIoRename(io, tmp, path) < 0)
+    {
+      err  = errno;
+      what = "Cannot rename";
+    }
+
+    if (err)
+      _vaultIoUnlink(io, tmp);
+    else
+      ok = true;
+  }
+
+  if (!ok)
+    _vaultSetIoError(error, err, what, tmp);
+
+  _vaultKeyWipe(data, len);
+  g_free(data);
+  g_free(tmp);
+  return (ok);
+}
+
+
+/*
  * '_vaultMetaWrite()' - Replace the sidecar at path atomically through the
- *                       I/O layer.  Durable (file and directory fsynced)
- *                       when it returns true; IO otherwise.
+ *                       I/O layer: _vaultMetaPut, then a fsync of its
+ *                       directory.  Durable when it returns true; IO
+ *                       otherwise.
  */
 
 bool
 _vaultMetaWrite(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error)
 {
-  gsize	len;
-  char	*data = _vaultMetaToData(meta, mac_key, &len);
-  bool	ok = _vaultIoReplaceFile(io, path, data, len, error);
+  char	*dir;
+  bool	ok;
 
-  _vaultKeyWipe(data, len);
-  g_free(data);
+  if (!_vaultMetaPut(io, path, meta, mac_key, error))
+    return (false);
+
+  dir = g_path_get_dirname(path);
+  ok  = _vaultIoFsyncDir(io, dir) == 0;
+  if (!ok)
+    _vaultSetIoError(error, errno, "Cannot sync the directory", dir);
+
+  g_free(dir);
   return (ok);
 }
 

@@ -240,6 +240,21 @@ extern char		*_vaultEntryPath(vault_store_t *store, guint area, const char *id, 
 extern bool		_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error);
 
 /*
+ * Tombstones and lost sidecars (spool-store.c, spool-entry*.c, spool-meta.c).
+ */
+
+#define _VAULT_TOMBSTONES_DIR	"tombstones"	/* <root>/tombstones/<id>.meta: erased entries */
+
+/* "<root>/tombstones/<id>.meta"; g_free it. */
+extern char		*_vaultTombstonePath(vault_store_t *store, const char *id);
+/* Replace a sidecar (tmp, fsync, rename) WITHOUT the directory fsync: durable once the caller fsyncs the directory. */
+extern bool		_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error);
+/* Unlink what a tombstoned entry left in the areas (live sidecar, then data), fsyncing each area changed.  IO. */
+extern bool		_vaultEntryFinishErase(vault_entry_t *entry, GError **error);
+/* Remove id's data file left without any sidecar (a crash lost its RECEIVING sidecar) once older than min_age s; journalled.  NOT_FOUND, EXISTS (a sidecar or tombstone is there), STATE (too recent), IO. */
+extern bool		_vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id, gint64 min_age, const char *actor, GError **error);
+
+/*
  * Counters (spool-counters.c) and the gate (spool-gate.c).
  */
 

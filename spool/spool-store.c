@@ -5,9 +5,11 @@
  *
  * A store ties a parsed vault.conf to the site key (and the keys derived
  * from it), this boot's id, the I/O layer (with any test fault from
- * $VAULT_IO_FAULT) and the directories: <root>, <root>/locks, the areas.
- * Nothing about entries is cached: usage and quotas are derived from the
- * files on disk every time, so they cannot drift across restarts.
+ * $VAULT_IO_FAULT) and the directories: <root>, <root>/locks,
+ * <root>/tombstones, the areas.  Nothing about entries is cached: usage and
+ * quotas are derived from the files on disk every time, so they cannot
+ * drift across restarts.  Tombstones (erased entries) live apart from the
+ * areas, so that cost grows with the live entries only.
  */
 
 #include "spool-private.h"
@@ -88,8 +90,9 @@ open_keys(vault_store_t *store, GError **error)
 /*
  * 'vaultStoreOpen()' - Open the store described by config (which must
  *                      outlive it): read the site key (KEY), the boot id,
- *                      the fault spec, and create <root>, <root>/locks and
- *                      the area directories (mode 0700) when missing (IO).
+ *                      the fault spec, and create <root>, <root>/locks,
+ *                      <root>/tombstones and the area directories (mode
+ *                      0700) when missing (IO).
  */
 
 vault_store_t *
@@ -97,6 +100,7 @@ vaultStoreOpen(const vault_config_t *config, GError **error)
 {
   vault_store_t	*store;
   const char	*root, *fault = g_getenv("VAULT_IO_FAULT");
+  char		*tombstones;
   bool		ok;
 
   g_return_val_if_fail(config != NULL, NULL);
@@ -107,12 +111,15 @@ vaultStoreOpen(const vault_config_t *config, GError **error)
   store->io           = _vaultIoNew();
   store->locks_dir    = g_build_filename(root, "locks", NULL);
   store->journal_path = g_build_filename(root, "journal", NULL);
+  tombstones          = g_build_filename(root, _VAULT_TOMBSTONES_DIR, NULL);
 
   ok = (!fault || !*fault || _vaultIoSetFaultFromString(store->io, fault, error)) &&
        (store->boot_id = read_boot_id(error)) != NULL &&
        open_keys(store, error) &&
        make_dir(root, "Cannot create the spool root", error) &&
-       make_dir(store->locks_dir, "Cannot create the lock directory", error);
+       make_dir(store->locks_dir, "Cannot create the lock directory", error) &&
+       make_dir(tombstones, "Cannot create the tombstone directory", error);
+  g_free(tombstones);
 
   for (guint i = 0; ok && i < vaultConfigGetAreaCount(config); i ++)
     ok = make_dir(vaultConfigGetAreaPath(config, i), "Cannot use the spool area", error);
@@ -171,6 +178,17 @@ vaultStoreGetBootId(vault_store_t *store)
 
 
 /*
+ * '_vaultTombstonePath()' - "<root>/tombstones/<id>.meta"; g_free it.
+ */
+
+char *
+_vaultTombstonePath(vault_store_t *store, const char *id)
+{
+  return (g_strdup_printf("%s/" _VAULT_TOMBSTONES_DIR "/%s" _VAULT_META_SUFFIX, vaultConfigGetRoot(store->config), id));
+}
+
+
+/*
  * 'id_of()' - The entry id in a file name "<id><suffix>", or NULL.
  */
 
@@ -195,49 +213,76 @@ id_of(const char *name, const char *suffix)
 
 
 /*
- * 'visit_name()' - Visit one directory entry of area i: a sidecar is loaded
- *                  and passed on; a data file without a sidecar is passed on
- *                  as a load error.  Returns what the callback returned.
+ * 'visit_meta()' - Read the sidecar at path of entry id and pass it on, or
+ *                  its load error.  area is the area index of a live
+ *                  sidecar, or -1 for a tombstone (which must be one: an
+ *                  erased DONE/DISCARDED sidecar without a key).  Returns
+ *                  what the callback returned.
  */
 
 static bool
-visit_name(vault_store_t *store, guint i, const char *name, vault_foreach_cb_t cb, void *data)
+visit_meta(vault_store_t *store, int area, const char *id, const char *path, vault_foreach_cb_t cb, void *data)
+{
+  GError	*e = NULL;
+  _vault_meta_t	*meta = _vaultMetaRead(path, &store->mac_key, &e);
+  bool		keep_going;
+
+  if (meta && (strcmp(meta->id, id) || (area >= 0 && g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, (guint)area)))))
+  {
+    g_set_error(&e, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
+    g_clear_pointer(&meta, _vaultMetaFree);
+  }
+  else if (meta && area < 0 && (meta->valid || meta->wrapped_key || (meta->state != VAULT_STATE_DONE && meta->state != VAULT_STATE_DISCARDED)))
+  {
+    g_set_error(&e, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: a live sidecar among the tombstones (moved or copied file).", path);
+    g_clear_pointer(&meta, _vaultMetaFree);
+  }
+
+  if (meta)
+  {
+    int			found = area >= 0 ? area : _vaultAreaFind(store, meta->area);
+    vault_entry_t	*entry = _vaultEntryFromMeta(store, found >= 0 ? (guint)found : 0, meta);
+
+    keep_going = cb(store, id, entry, NULL, data);
+    vaultEntryFree(entry);
+  }
+  else
+    keep_going = cb(store, id, NULL, e, data);
+
+  g_clear_error(&e);
+  return (keep_going);
+}
+
+
+/*
+ * 'visit_name()' - Visit one directory entry of area i, unless its id is in
+ *                  skip (tombstoned ids): a sidecar is loaded and passed
+ *                  on; a data file without a sidecar is passed on as a load
+ *                  error.  Returns what the callback returned.
+ */
+
+static bool
+visit_name(vault_store_t *store, guint i, const char *name, GHashTable *skip, vault_foreach_cb_t cb, void *data)
 {
   char		*id, *path = NULL;
   GError	*e = NULL;
-  _vault_meta_t	*meta;
   bool		keep_going = true;
 
   if ((id = id_of(name, _VAULT_META_SUFFIX)) != NULL)
   {
     path = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
-    if ((meta = _vaultMetaRead(path, &store->mac_key, &e)) != NULL && (strcmp(meta->id, id) || g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, i))))
-    {
-      g_set_error(&e, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
-      g_clear_pointer(&meta, _vaultMetaFree);
-    }
-
-    if (meta)
-    {
-      vault_entry_t *entry = _vaultEntryFromMeta(store, i, meta);
-
-      keep_going = cb(store, id, entry, NULL, data);
-      vaultEntryFree(entry);
-    }
-    else
-      keep_going = cb(store, id, NULL, e, data);
+    if (!skip || !g_hash_table_contains(skip, id))
+      keep_going = visit_meta(store, (int)i, id, path, cb, data);
   }
   else if ((id = id_of(name, _VAULT_DATA_SUFFIX)) != NULL)
   {
     path = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
-    if (access(path, F_OK) < 0 && errno == ENOENT)
+    if ((!skip || !g_hash_table_contains(skip, id)) && access(path, F_OK) < 0 && errno == ENOENT)
     {
       g_set_error(&e, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s/%s: data file without a sidecar.", vaultConfigGetAreaPath(store->config, i), name);
       keep_going = cb(store, id, NULL, e, data);
     }
   }
-  else
-    return (true);
 
   g_clear_error(&e);
   g_free(path);
@@ -247,25 +292,21 @@ visit_name(vault_store_t *store, guint i, const char *name, vault_foreach_cb_t c
 
 
 /*
- * 'vaultStoreForeach()' - Visit every entry of every area, in directory
- *                         order.  Entries passed to cb are read-only
- *                         (opened without a lock) and freed after the call.
- *                         Returns false with IO when an area cannot be read;
- *                         true when cb stopped the walk early.
+ * 'walk_areas()' - Visit the live entries of every area (ids in skip
+ *                  excepted).  *stopped tells whether cb stopped the walk.
+ *                  IO when an area cannot be read.
  */
 
-bool
-vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error)
+static bool
+walk_areas(vault_store_t *store, GHashTable *skip, vault_foreach_cb_t cb, void *data, bool *stopped, GError **error)
 {
-  g_return_val_if_fail(store != NULL && cb != NULL, false);
-
-  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
+  *stopped = false;
+  for (guint i = 0; !*stopped && i < vaultConfigGetAreaCount(store->config); i ++)
   {
     const char	*dirpath = vaultConfigGetAreaPath(store->config, i);
     GError	*e = NULL;
     GDir	*dir = g_dir_open(dirpath, 0, &e);
     const char	*name;
-    bool	keep_going = true;
 
     if (!dir)
     {
@@ -274,15 +315,85 @@ vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GErro
       return (false);
     }
 
-    while (keep_going && (name = g_dir_read_name(dir)) != NULL)
-      keep_going = visit_name(store, i, name, cb, data);
+    while (!*stopped && (name = g_dir_read_name(dir)) != NULL)
+      *stopped = !visit_name(store, i, name, skip, cb, data);
 
     g_dir_close(dir);
-    if (!keep_going)
-      break;
   }
 
   return (true);
+}
+
+
+/*
+ * 'walk_tombstones()' - Visit every tombstone, and add the id of every
+ *                       tombstone file (readable or not) to seen.
+ *                       *stopped tells whether cb stopped the walk.  IO
+ *                       when the directory cannot be read.
+ */
+
+static bool
+walk_tombstones(vault_store_t *store, GHashTable *seen, vault_foreach_cb_t cb, void *data, bool *stopped, GError **error)
+{
+  char		*dirpath = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
+  GError	*e = NULL;
+  GDir		*dir = g_dir_open(dirpath, 0, &e);
+  const char	*name;
+  char		*id;
+
+  *stopped = false;
+  if (!dir)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot read the tombstones: %s", e->message);
+    g_error_free(e);
+    g_free(dirpath);
+    return (false);
+  }
+
+  while (!*stopped && (name = g_dir_read_name(dir)) != NULL)
+  {
+    if ((id = id_of(name, _VAULT_META_SUFFIX)) == NULL)
+      continue;
+
+    char *path = g_build_filename(dirpath, name, NULL);
+
+    *stopped = !visit_meta(store, -1, id, path, cb, data);
+    g_hash_table_add(seen, id);
+    g_free(path);
+  }
+
+  g_dir_close(dir);
+  g_free(dirpath);
+  return (true);
+}
+
+
+/*
+ * 'vaultStoreForeach()' - Visit every entry once: the tombstones, then the
+ *                         live entries of every area, in directory order.
+ *                         A tombstone wins: live files of a tombstoned id
+ *                         (an erase interrupted by a crash, finished by
+ *                         the next vaultEntryOpen) are not visited.
+ *                         Entries passed to cb are read-only (opened
+ *                         without a lock) and freed after the call.
+ *                         Returns false with IO when a directory cannot
+ *                         be read; true when cb stopped the walk early.
+ */
+
+bool
+vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error)
+{
+  GHashTable	*tombstoned;
+  bool		stopped, ok;
+
+  g_return_val_if_fail(store != NULL && cb != NULL, false);
+
+  tombstoned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  ok         = walk_tombstones(store, tombstoned, cb, data, &stopped, error) &&
+               (stopped || walk_areas(store, tombstoned, cb, data, &stopped, error));
+
+  g_hash_table_unref(tombstoned);
+  return (ok);
 }
 
 
@@ -302,6 +413,7 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
 {
   usage_t	*usage = data;
   guint64	size;
+  char		*tombstone;
 
   if (!entry || !vaultEntryGetJob(entry)->user || strcmp(vaultEntryGetJob(entry)->user, usage->user))
     return (true);
@@ -310,7 +422,7 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
   {
     case VAULT_STATE_DONE :
     case VAULT_STATE_DISCARDED :
-        return (true);
+        return (true);			/* Erased: never counted */
 
     case VAULT_STATE_RECEIVING :
       {
@@ -328,8 +440,15 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
         break;
   }
 
-  usage->bytes += size;
-  usage->entries ++;
+  /* A live sidecar of a tombstoned id is an interrupted erase: not live. */
+  tombstone = _vaultTombstonePath(store, id);
+  if (access(tombstone, F_OK) < 0)
+  {
+    usage->bytes += size;
+    usage->entries ++;
+  }
+
+  g_free(tombstone);
   return (true);
 }
 
@@ -337,14 +456,17 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
 /*
  * '_vaultStoreOriginatorUsage()' - Data-file bytes and live (not erased)
  *                                  entries held by user in all areas.
+ *                                  Reads the live sidecars only, never
+ *                                  the tombstones.  IO.
  */
 
 bool
 _vaultStoreOriginatorUsage(vault_store_t *store, const char *user, guint64 *bytes, guint *entries, GError **error)
 {
-  usage_t usage = { user, 0, 0 };
+  usage_t	usage = { user, 0, 0 };
+  bool		stopped;
 
-  if (!vaultStoreForeach(store, count_usage, &usage, error))
+  if (!walk_areas(store, NULL, count_usage, &usage, &stopped, error))
     return (false);
 
   *bytes   = usage.bytes;

@@ -125,6 +125,10 @@ extern const char	*vaultConfigGetRepresentative(const vault_config_t *config);	/
 extern guint		vaultConfigGetConsultTimeout(const vault_config_t *config);	/* seconds */
 extern const char	*vaultConfigGetCountersListen(const vault_config_t *config);	/* "host:port" or NULL */
 extern const char	*vaultConfigGetCountersSocket(const vault_config_t *config);	/* path or NULL */
+extern const char	*vaultConfigGetReleaseSocket(const vault_config_t *config);	/* vaultd's release socket path (default <spool-root>/vaultd.sock) */
+/* Per-queue policy from [queue NAME] (NAME compared ignoring ASCII case, as CUPS does); false when the queue has no group. */
+extern bool		vaultConfigGetQueueRequireSecret(const vault_config_t *config, const char *queue);
+extern bool		vaultConfigGetQueueRepresentativeMayRelease(const vault_config_t *config, const char *queue);
 
 /*
  * Site key (spool-key.c).
@@ -227,6 +231,27 @@ extern vault_reader_t	*vaultEntryOpenData(vault_entry_t *entry, const char *secr
 /* Read decrypted bytes: > 0 bytes, 0 at the authenticated end, -1 with TRUNCATED, AUTH, CORRUPT or IO. */
 extern gssize		vaultReaderRead(vault_reader_t *reader, void *buf, size_t len, GError **error);
 extern void		vaultReaderClose(vault_reader_t *reader);
+
+/*
+ * Originator secrets (spool-secret.c): vaultd checks a secret by recovering
+ * the data key and hands that key, never the secret, to the backend run
+ * that prints the released job.  Callers wipe keys after use.
+ */
+
+#define VAULT_DATA_KEY_SIZE	32	/* Bytes of a raw data key */
+
+/* The entry's data key, with secret (NULL when unprotected).  STATE, AUTH, SECRET_REQUIRED, SECRET_WRONG. */
+extern bool		vaultEntryUnwrapKey(vault_entry_t *entry, const char *secret, guint8 key[VAULT_DATA_KEY_SIZE], GError **error);
+
+/* Open the data with a raw data key; errors as vaultEntryOpenData, AUTH for a wrong key.  Read-only. */
+extern vault_reader_t	*vaultEntryOpenDataWithKey(vault_entry_t *entry, const guint8 key[VAULT_DATA_KEY_SIZE], GError **error);
+
+/* The release protocol's framing (doc/SECRETS.md): a 4-byte big-endian length (1..VAULT_RELEASE_FRAME_MAX), then the payload. */
+#define VAULT_RELEASE_FRAME_MAX	2048
+#define VAULT_RELEASE_SECRET_MAX 1024	/* Longest secret accepted */
+extern bool		vaultReleaseFrameWrite(int fd, const void *data, size_t len, GError **error);
+/* NUL-terminated payload of *len bytes (wipe, g_free); CORRUPT for a bad length, IO on timeout or a closed socket. */
+extern guint8		*vaultReleaseFrameRead(int fd, int timeout_ms, gsize *len, GError **error);
 
 /*
  * Journal (spool-journal.c).

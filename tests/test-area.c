@@ -1,13 +1,15 @@
 /*
  * Unit tests of areas, quotas and the store walk (spool-area.c,
  * spool-store.c): placement, FULL with nothing left behind, the
- * per-originator caps, load errors, and a 10,000-entry walk.
+ * per-originator caps, load errors, a 10,000-entry walk, and that 5,000
+ * tombstones cost a new entry nothing.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 
 #include "config.h"
 #include "test-spool-util.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define KIB 1024
@@ -210,10 +212,12 @@ test_originator_cap(void)
   vaultLockRelease(lock);
   g_free(id);
 
-  /* Bytes: 100K held; 250K more is over 300K, at create or while writing. */
+  /* Bytes: 100K held; 250K more is over 300K, at create or while writing.
+   * The tombstone is in <root>/tombstones: the areas hold live files only. */
+  g_assert_cmpuint(area_files(&t), ==, 4);
   g_assert_cmpint(try_create(&t, 5, "alice", 250 * KIB, 0), ==, VAULT_ERROR_QUOTA);
   g_assert_cmpint(try_create(&t, 6, "alice", 0, 250 * KIB), ==, VAULT_ERROR_QUOTA);
-  g_assert_cmpuint(area_files(&t), ==, 5);
+  g_assert_cmpuint(area_files(&t), ==, 4);
   g_assert_cmpint(try_create(&t, 7, "alice", 0, 150 * KIB), ==, 0);
   vtTeardown(&t);
 }
@@ -362,6 +366,212 @@ test_foreach_10k(void)
 }
 
 
+/*
+ * 'erase_entry()' - Send and erase (DONE) entry id, as a printed job is.
+ */
+
+static void
+erase_entry(vt_t *t, const char *id)
+{
+  GError	*error = NULL;
+  vault_lock_t	*lock;
+  vault_entry_t	*entry = vtOpen(t, id, &lock);
+
+  g_assert_true(vaultEntrySetState(entry, VAULT_STATE_SENDING, "test", NULL, &error));
+  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DONE, "test", "printed", &error));
+  g_assert_no_error(error);
+  vaultEntryFree(entry);
+  vaultLockRelease(lock);
+}
+
+
+/*
+ * 'compare_times()' - qsort order of gint64.
+ */
+
+static int
+compare_times(const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+
+  return (x < y ? -1 : x > y);
+}
+
+
+/*
+ * 'timed_store()' - Microseconds to create, write and commit job n of t
+ *                   (erased afterwards, outside the timing).
+ */
+
+static gint64
+timed_store(vt_t *t, int n)
+{
+  gint64	start = g_get_monotonic_time(), elapsed;
+  char		*id = vtStore(t, vtJob(t, n, NULL), "page", 4, 4);
+
+  elapsed = g_get_monotonic_time() - start;
+  erase_entry(t, id);
+  g_free(id);
+  return (elapsed);
+}
+
+
+/*
+ * 'paired_create()' - Median times of `runs` creates + commits in a and in
+ *                     b, taken in turn so both see the same disk load.
+ */
+
+static void
+paired_create(vt_t *a, vt_t *b, int first, int runs, gint64 *median_a, gint64 *median_b)
+{
+  gint64	ta[64], tb[64];
+
+  g_assert_cmpint(runs, <=, G_N_ELEMENTS(ta));
+  for (int i = 0; i < runs; i ++)
+  {
+    ta[i] = timed_store(a, first + i);
+    tb[i] = timed_store(b, first + i);
+  }
+
+  qsort(ta, (size_t)runs, sizeof(ta[0]), compare_times);
+  qsort(tb, (size_t)runs, sizeof(tb[0]), compare_times);
+  *median_a = ta[runs / 2];
+  *median_b = tb[runs / 2];
+}
+
+
+/*
+ * 'median_scan()' - Median time in microseconds of what a create measures
+ *                   before it writes anything: the usage of every area and
+ *                   the originator's usage.
+ */
+
+static gint64
+median_scan(vt_t *t)
+{
+  gint64	times[41];
+  guint64	used, bytes;
+  guint		area, entries;
+
+  for (guint i = 0; i < G_N_ELEMENTS(times); i ++)
+  {
+    gint64 start = g_get_monotonic_time();
+
+    g_assert_true(_vaultAreaChoose(t->store, 4096, &area, &used, NULL));
+    g_assert_true(_vaultStoreOriginatorUsage(t->store, "alice", &bytes, &entries, NULL));
+    times[i] = g_get_monotonic_time() - start;
+  }
+
+  qsort(times, G_N_ELEMENTS(times), sizeof(times[0]), compare_times);
+  return (times[G_N_ELEMENTS(times) / 2]);
+}
+
+
+/*
+ * 'write_tombstone()' - Write the tombstone of job n directly, as erase
+ *                       writes it but without fsync (to build 5,000 fast).
+ */
+
+static void
+write_tombstone(vt_t *t, int n)
+{
+  _vault_meta_t	*meta = _vaultMetaNew();
+  char		*id = vaultJobEntryId(vtJob(t, n, NULL), NULL), *path, *data;
+  gsize		len;
+
+  g_strlcpy(meta->id, id, sizeof(meta->id));
+  meta->state       = VAULT_STATE_DONE;
+  meta->valid       = false;
+  meta->encrypted   = true;
+  meta->area        = g_strdup(n % 2 ? "b" : "a");
+  meta->uuid        = g_strdup(t->job.uuid);
+  meta->created     = t->job.created;
+  meta->queue       = g_strdup(t->job.queue);
+  meta->user        = g_strdup(t->job.user);
+  meta->stored_utc  = meta->changed_utc = g_get_real_time() / G_USEC_PER_SEC;
+  meta->data_size   = 1;
+  meta->file_size   = _vaultSealedSize(1);
+  g_strlcpy(meta->stored_local_date, "2024-05-01", sizeof(meta->stored_local_date));
+  data = _vaultMetaToData(meta, &t->store->mac_key, &len);
+  path = _vaultTombstonePath(t->store, id);
+  g_assert_true(g_file_set_contents(path, data, (gssize)len, NULL));
+  g_free(path);
+  g_free(data);
+  g_free(id);
+  _vaultMetaFree(meta);
+}
+
+
+/*
+ * 'count_tombstones()' - vaultStoreForeach callback: count DONE entries.
+ */
+
+static bool
+count_tombstones(vault_store_t *store, const char *id, vault_entry_t *entry, const GError *load_error, void *data)
+{
+  g_assert_nonnull(entry);
+  if (vaultEntryGetState(entry) == VAULT_STATE_DONE)
+    (*(guint *)data) ++;
+  return (true);
+}
+
+
+/*
+ * '/spool/area/tombstones-5k' - After 5,000 printed (erased) entries a new
+ *                               entry pays nothing for them: the areas
+ *                               hold no file, area usage and the
+ *                               originator count are 0, the measuring
+ *                               a create does takes no longer, and create
+ *                               + commit takes less than twice what it
+ *                               takes in a store without them (timed in
+ *                               turn).  (The timed jobs are erased for
+ *                               real; the 5,000 tombstones are written
+ *                               directly, without fsync.)
+ */
+
+static void
+test_tombstones_5k(void)
+{
+  vt_t		few, many;
+  gint64	create_few, create_many, scan_few, scan_many, dummy;
+  guint64	used;
+  guint		entries, done = 0;
+  char		*dir;
+
+  vtSetup(&few, "10G", "10G", "originator-max-entries = 100\n");
+  vtSetup(&many, "10G", "10G", "originator-max-entries = 100\n");
+  for (int i = 0; i < 5000; i ++)
+    write_tombstone(&many, i);
+  paired_create(&few, &many, 90000, 6, &dummy, &dummy);	/* Warm up: journal, caches */
+
+  dir = g_build_filename(many.root, _VAULT_TOMBSTONES_DIR, NULL);
+  g_assert_cmpuint(vtCountFiles(dir, ".meta"), ==, 5006);
+  g_assert_true(vaultStoreForeach(many.store, count_tombstones, &done, NULL));
+  g_assert_cmpuint(done, ==, 5006);
+  g_assert_cmpuint(area_files(&many), ==, 0);
+  for (guint i = 0; i < 2; i ++)
+  {
+    g_assert_true(vaultStoreGetAreaUsage(many.store, i, &used, NULL, NULL, NULL));
+    g_assert_cmpuint(used, ==, 0);
+  }
+  g_assert_true(_vaultStoreOriginatorUsage(many.store, "alice", &used, &entries, NULL));
+  g_assert_cmpuint(entries, ==, 0);
+  g_assert_cmpuint(used, ==, 0);
+
+  scan_few  = median_scan(&few);
+  scan_many = median_scan(&many);
+  paired_create(&few, &many, 100000, 15, &create_few, &create_many);
+  g_test_message("usage scans of a create, median of 41: %" G_GINT64_FORMAT " us with 6 tombstones, %" G_GINT64_FORMAT " us with 5,006", scan_few, scan_many);
+  g_test_message("create + commit, median of 15: %.3f ms with 6 tombstones, %.3f ms with 5,006", create_few / 1e3, create_many / 1e3);
+  g_assert_cmpint(scan_many, <, 2 * scan_few + 200);
+  g_assert_cmpint(create_many, <, 2 * create_few);
+
+  g_free(dir);
+  vtTeardown(&few);
+  vtTeardown(&many);
+}
+
+
 int
 main(int argc, char *argv[])
 {
@@ -371,5 +581,6 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/area/originator-cap", test_originator_cap);
   g_test_add_func("/spool/area/foreach", test_foreach);
   g_test_add_func("/spool/area/foreach-10k", test_foreach_10k);
+  g_test_add_func("/spool/area/tombstones-5k", test_tombstones_5k);
   return (g_test_run());
 }

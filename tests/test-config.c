@@ -89,6 +89,43 @@ test_defaults(void)
   g_assert_cmpuint(vaultConfigGetConsultTimeout(c), ==, 600);
   g_assert_null(vaultConfigGetCountersListen(c));
   g_assert_null(vaultConfigGetCountersSocket(c));
+  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/var/spool/cups-vault/vaultd.sock");
+  g_assert_false(vaultConfigGetQueueRequireSecret(c, "any"));
+  g_assert_false(vaultConfigGetQueueRepresentativeMayRelease(c, "any"));
+  vaultConfigFree(c);
+}
+
+
+/*
+ * '/spool/config/queues' - [queue NAME] policies, looked up ignoring case;
+ *                          release-socket given and defaulted under the root.
+ */
+
+static void
+test_queues(void)
+{
+  GError		*error = NULL;
+  vault_config_t	*c = load_text("[vault]\nspool-root = /srv/v\nrelease-socket = /run/cups-vault/release.sock\n"
+                                       "[queue Passbooks]\nrequire-secret = true\n"
+                                       "[queue cheques]\nrequire-secret = false\nrepresentative-may-release-protected = true\n"
+                                       "[queue labels]\n" AREAS, &error);
+
+  g_assert_no_error(error);
+  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/run/cups-vault/release.sock");
+  g_assert_true(vaultConfigGetQueueRequireSecret(c, "Passbooks"));
+  g_assert_true(vaultConfigGetQueueRequireSecret(c, "PASSBOOKS"));
+  g_assert_false(vaultConfigGetQueueRepresentativeMayRelease(c, "passbooks"));
+  g_assert_false(vaultConfigGetQueueRequireSecret(c, "cheques"));
+  g_assert_true(vaultConfigGetQueueRepresentativeMayRelease(c, "Cheques"));
+  g_assert_false(vaultConfigGetQueueRequireSecret(c, "labels"));
+  g_assert_false(vaultConfigGetQueueRepresentativeMayRelease(c, "labels"));
+  g_assert_false(vaultConfigGetQueueRequireSecret(c, "other"));
+  g_assert_false(vaultConfigGetQueueRequireSecret(c, NULL));
+  vaultConfigFree(c);
+
+  c = load_text("[vault]\nspool-root = /srv/v\n" AREAS, &error);
+  g_assert_no_error(error);
+  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/srv/v/vaultd.sock");
   vaultConfigFree(c);
 }
 
@@ -162,6 +199,13 @@ test_errors(void)
     { "[area a]\npath = /srv/a\ncapacity = 1G\n[area b]\npath = /b\ncapacity = 1G\n", { "[vault]", "missing" } },
     { "[area $x]\npath = /srv/a\ncapacity = 1G\n[vault]\n", { "area $x", "name" } },
     { "this is not a key file\n", { "cannot load", "vault.conf" } },
+    { "[vault]\n[queue q]\nrequire-secret = yes\n" AREAS, { "require-secret", "yes" } },
+    { "[vault]\n[queue q]\nrepresentative-may-release-protected = 1\n" AREAS, { "representative-may-release-protected", "\"1\"" } },
+    { "[vault]\n[queue q]\nrequire-secrets = true\n" AREAS, { "require-secrets", "unknown key" } },
+    { "[vault]\n[queue a/b]\nrequire-secret = true\n" AREAS, { "queue a/b", "bad queue name" } },
+    { "[vault]\n[queue Q]\n[queue q]\n" AREAS, { "queue q", "another" } },
+    { "[vault]\nrelease-socket = vaultd.sock\n" AREAS, { "release-socket", "vaultd.sock" } },
+    { "[vault]\n[queues q]\n" AREAS, { "queues q", "[queue NAME]" } },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS(cases); i ++)
@@ -188,5 +232,6 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/config/defaults", test_defaults);
   g_test_add_func("/spool/config/path", test_path);
   g_test_add_func("/spool/config/errors", test_errors);
+  g_test_add_func("/spool/config/queues", test_queues);
   return (g_test_run());
 }

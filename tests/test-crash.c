@@ -9,7 +9,14 @@
  *   3. no plaintext reaches the spool;
  *   5. nothing torn is readable: an entry is absent, RECEIVING (unreadable,
  *      discarded at boot), a tombstone (unreadable), or whole and
- *      authenticated, byte for byte.
+ *      authenticated, byte for byte;
+ *
+ * and, with tombstones in <root>/tombstones: every live sidecar left in an
+ * area reads (never torn) and, when STORED or SENDING, its data reads back
+ * whole; a data file without a live sidecar appears only beside a
+ * tombstone; a tombstoned id is DONE for Foreach and Open, Open removes
+ * what the erase left, and the id never reads or is created again, also
+ * after a second restart.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -117,6 +124,85 @@ check_entry(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
 }
 
 
+/*
+ * 'check_live_files()' - The files of id in the areas, read directly (a
+ *                        tombstone hides them from Foreach): a live
+ *                        sidecar reads and is RECEIVING, or STORED/SENDING
+ *                        with whole data; a data file alone only beside a
+ *                        tombstone.  Returns the number of live files.
+ */
+
+static guint
+check_live_files(vt_t *t, const char *id, const guint8 *data, bool tombstoned)
+{
+  guint files = 0;
+
+  for (guint i = 0; i < 2; i ++)
+  {
+    char	*meta_path = _vaultEntryPath(t->store, i, id, _VAULT_META_SUFFIX);
+    char	*data_path = _vaultEntryPath(t->store, i, id, _VAULT_DATA_SUFFIX);
+    bool	has_data = g_file_test(data_path, G_FILE_TEST_EXISTS);
+    GError	*error = NULL;
+    _vault_meta_t *meta = g_file_test(meta_path, G_FILE_TEST_EXISTS) ? _vaultMetaRead(meta_path, &t->store->mac_key, &error) : NULL;
+
+    g_assert_no_error(error);			/* A live sidecar is never torn */
+    files += (meta ? 1 : 0) + (has_data ? 1 : 0);
+    if (!meta)
+      g_assert_true(!has_data || tombstoned);	/* No orphan without a tombstone */
+    else if (meta->state == VAULT_STATE_STORED || meta->state == VAULT_STATE_SENDING)
+    {
+      vault_entry_t	*entry = _vaultEntryFromMeta(t->store, i, meta);
+      GByteArray	*back = vtReadAll(entry, NULL, &error);
+
+      g_assert_no_error(error);
+      g_assert_cmpmem(back->data, back->len, data, LEN);
+      g_byte_array_unref(back);
+      vaultEntryFree(entry);
+    }
+    else
+    {
+      g_assert_cmpint(meta->state, ==, VAULT_STATE_RECEIVING);
+      g_assert_false(tombstoned);		/* Erase comes after commit */
+      _vaultMetaFree(meta);
+    }
+
+    g_free(meta_path);
+    g_free(data_path);
+  }
+
+  return (files);
+}
+
+
+/*
+ * 'check_tombstone()' - id is tombstoned: Open says DONE, finishes the
+ *                       erase (no live file is left), never reads, and
+ *                       Create refuses the job (EXISTS).
+ */
+
+static void
+check_tombstone(vt_t *t, const char *id)
+{
+  GError	*error = NULL;
+  vault_lock_t	*lock = vaultLockAcquire(t->store, id, false, &error);
+  vault_entry_t	*entry;
+
+  g_assert_no_error(error);
+  entry = vaultEntryOpen(t->store, lock, id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_DONE);
+  g_assert_null(vaultEntryOpenData(entry, NULL, &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
+  g_clear_error(&error);
+  vaultEntryFree(entry);
+
+  g_assert_null(vaultEntryCreate(t->store, lock, &t->job, LEN, NULL, &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS);
+  g_clear_error(&error);
+  vaultLockRelease(lock);
+}
+
+
 static bool
 count_records(const vault_record_t *r, void *data)
 {
@@ -139,8 +225,9 @@ crash_at(_vault_io_fault_t mode, guint64 n, const guint8 *data)
   char		progress[8] = "";
   ssize_t	got;
   seen_t	seen = { NULL, data, 0, VAULT_STATE_RECEIVING, false };
-  guint		records = 0;
-  char		*id;
+  guint		records = 0, live;
+  char		*id, *tomb_path;
+  bool		tombstoned;
   GError	*error = NULL;
 
   vtSetup(&t, "10M", "10M", NULL);
@@ -195,6 +282,24 @@ crash_at(_vault_io_fault_t mode, guint64 n, const guint8 *data)
   if (strchr(progress, 'E'))
     g_assert_cmpint(seen.state, ==, VAULT_STATE_DONE);
 
+  /* The live files, seen directly; then the tombstone, twice. */
+  tomb_path  = _vaultTombstonePath(t.store, id);
+  tombstoned = g_file_test(tomb_path, G_FILE_TEST_EXISTS);
+  g_assert_true(tombstoned == (seen.found && seen.state == VAULT_STATE_DONE));
+  live = check_live_files(&t, id, data, tombstoned);
+  if (tombstoned)
+  {
+    check_tombstone(&t, id);
+    g_assert_cmpuint(check_live_files(&t, id, data, true), ==, 0);
+    vtReopen(&t);
+    check_tombstone(&t, id);
+    seen.found = 0;
+    g_assert_true(vaultStoreForeach(t.store, check_entry, &seen, &error));
+    g_assert_cmpint(seen.found, ==, 1);
+    g_assert_cmpint(seen.state, ==, VAULT_STATE_DONE);
+  }
+  g_free(tomb_path);
+
   g_assert_false(vtTreeContains(t.root, MARKER));	/* Invariant 3 */
   g_assert_false(vtTreeContains(t.area[0], MARKER));
   g_assert_false(vtTreeContains(t.area[1], MARKER));
@@ -202,7 +307,7 @@ crash_at(_vault_io_fault_t mode, guint64 n, const guint8 *data)
   g_assert_no_error(error);
 
   if (g_test_verbose())
-    g_test_message("%s:%" G_GUINT64_FORMAT " progress=%s found=%d state=%s records=%u", mode == _VAULT_IO_FAULT_STOP ? "stop" : "drop", n, progress, seen.found, seen.found ? vaultStateString(seen.state) : "-", records);
+    g_test_message("%s:%" G_GUINT64_FORMAT " progress=%s found=%d state=%s live-files=%u records=%u", mode == _VAULT_IO_FAULT_STOP ? "stop" : "drop", n, progress, seen.found, seen.found ? vaultStateString(seen.state) : "-", live, records);
 
   g_free(id);
   vtTeardown(&t);

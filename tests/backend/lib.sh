@@ -36,11 +36,12 @@ vb_wrapped_keys() {
 	find "$BED/vault/areas" -name '*.meta' -exec grep -l '^wrapped-key=' {} + 2>/dev/null | wc -l
 }
 
-# vb_meta_state UUID - the state in the sidecar of the entry of job UUID.
+# vb_meta_state UUID - the state in the sidecar of the entry of job UUID
+# (its tombstone wins over a live sidecar).
 vb_meta_state() {
 	local f
 
-	f=$(grep -l "^uuid=$1\$" "$BED"/vault/areas/*/*.meta 2>/dev/null | head -n 1)
+	f=$(grep -l "^uuid=$1\$" "$BED"/vault/spool/tombstones/*.meta "$BED"/vault/areas/*/*.meta 2>/dev/null | head -n 1)
 	[ -n "$f" ] && sed -n 's/^state=//p' "$f"
 }
 

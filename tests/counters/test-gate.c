@@ -11,6 +11,7 @@
 #include "test-spool-util.h"
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,6 +207,38 @@ test_timeout(void)
 
 
 /*
+ * '/gate/pending-query' - While a query is pending (it holds the query file
+ *                         and waits for the print file), no job may enter,
+ *                         even when the print file is free for an instant.
+ */
+
+static void
+test_pending(void)
+{
+  vt_t		t;
+  int		fd;
+  vault_gate_t	*gate;
+  GError	*error = NULL;
+
+  vtSetup(&t, "1M", "1M", NULL);
+
+  fd = _vaultQueueLockOpen(t.store, "q", "query", &error);
+  g_assert_no_error(error);
+  g_assert_true(_vaultFlockUntil(fd, LOCK_EX, -1, NULL, "query", &error));
+  g_assert_null(vaultGateEnterJob(t.store, "q", 150, &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_LOCKED);
+  g_clear_error(&error);
+  close(fd);
+
+  gate = vaultGateEnterJob(t.store, "q", 150, &error);
+  g_assert_no_error(error);
+  vaultGateLeaveJob(gate);
+
+  vtTeardown(&t);
+}
+
+
+/*
  * '/gate/killed-job' - A job killed while it holds the gate frees it.
  */
 
@@ -291,6 +324,7 @@ main(int  argc,
 
   g_test_add_func("/gate/query-waits-for-job", test_query_waits);
   g_test_add_func("/gate/query-before-next-job", test_query_first);
+  g_test_add_func("/gate/pending-query", test_pending);
   g_test_add_func("/gate/timeout", test_timeout);
   g_test_add_func("/gate/killed-job", test_killed);
   g_test_add_func("/gate/stop", test_stop);

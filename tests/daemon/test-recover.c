@@ -1,6 +1,7 @@
 /*
  * Unit tests of the boot sweep (vaultd --recover): what each state becomes,
- * stale and tombstone policies, busy and unreadable entries, idempotence.
+ * stale and tombstone policies, busy and unreadable entries, data files a
+ * crash left without a sidecar, idempotence.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <utime.h>
 
 
 /*
@@ -241,16 +243,19 @@ test_states(fixture_t     *f,
   vaultd_sweep_t	s = sweep(f, 0);
 
   g_assert_cmpuint(s.seen, ==, 5);
-  g_assert_cmpuint(s.resurrected, ==, 2);
+  g_assert_cmpuint(s.resurrected, ==, 3);
   g_assert_cmpuint(s.incomplete, ==, 1);
-  g_assert_cmpuint(s.kept, ==, 1);
+  g_assert_cmpuint(s.kept, ==, 0);
   g_assert_cmpuint(s.stale + s.pruned + s.busy + s.unreadable, ==, 0);
 
   g_assert_cmpint(entry_state(f, stored), ==, VAULT_STATE_RESURRECTED);
   g_assert_cmpint(entry_state(f, sending), ==, VAULT_STATE_RESURRECTED);
-  g_assert_cmpint(entry_state(f, receiving), ==, VAULT_STATE_DISCARDED);
+  // Never complete, never sent: gone without a tombstone, so that cupsd's
+  // re-run of the job can store it again.
+  g_assert_cmpint(entry_state(f, receiving), ==, -1);
   g_assert_false(data_file_exists(f, receiving));
-  g_assert_cmpint(entry_state(f, awaiting), ==, VAULT_STATE_AWAITING);
+  // A hold cupsd may have lost must be asked for again after the restart.
+  g_assert_cmpint(entry_state(f, awaiting), ==, VAULT_STATE_RESURRECTED);
   g_assert_cmpint(entry_state(f, done), ==, VAULT_STATE_DONE);
   g_assert_true(data_file_exists(f, stored));
 
@@ -360,6 +365,91 @@ test_busy_unreadable(fixture_t     *f,
 
 
 /*
+ * 'orphan_of()' - Make a RECEIVING entry and delete its sidecar, as a crash
+ *                 that lost the sidecar's name does; the data file is aged
+ *                 by age seconds.  Returns the id.
+ */
+
+static char *
+orphan_of(fixture_t *f,
+          int       age)
+{
+  char			*id = make_entry(f, VAULT_STATE_RECEIVING);
+  g_autofree char	*in_a = g_strdup_printf("%s/a/%s.data", f->dir, id);
+  const char		*area = g_file_test(in_a, G_FILE_TEST_EXISTS) ? "a" : "b";
+  g_autofree char	*meta = g_strdup_printf("%s/%s/%s.meta", f->dir, area, id);
+  g_autofree char	*data = g_strdup_printf("%s/%s/%s.data", f->dir, area, id);
+  struct utimbuf	times;
+
+  g_assert_true(g_file_test(data, G_FILE_TEST_EXISTS));
+  g_assert_cmpint(g_unlink(meta), ==, 0);
+
+  times.actime = times.modtime = time(NULL) - age;
+  g_assert_cmpint(utime(data, &times), ==, 0);
+
+  return (id);
+}
+
+
+/*
+ * 'find_orphan_record()' - Journal callback: a receiving -> discarded
+ *                          record of the entry in data (set to NULL once
+ *                          found).
+ */
+
+static bool
+find_orphan_record(const vault_record_t *r,
+                   void                 *data)
+{
+  const char **id = data;
+
+  if (*id && !g_strcmp0(r->entry_id, *id) && !g_strcmp0(r->from, "receiving") && !g_strcmp0(r->to, "discarded") && !g_strcmp0(r->actor, "vaultd --recover"))
+    *id = NULL;
+
+  return (true);
+}
+
+
+/*
+ * '/daemon/recover/orphans' - A data file whose RECEIVING sidecar a crash
+ *                             lost is removed and journalled once older
+ *                             than a minute; a younger one is left.
+ */
+
+static void
+test_orphans(fixture_t     *f,
+             gconstpointer data)
+{
+  g_autofree char	*old = orphan_of(f, 120);
+  g_autofree char	*young = orphan_of(f, 0);
+  const char		*want = old;
+  vaultd_sweep_t	s;
+  g_autoptr(GError)	error = NULL;
+
+  g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_log_set_fatal_mask("vaultd-recover", G_LOG_LEVEL_ERROR);
+  s = sweep(f, 0);
+
+  g_assert_cmpuint(s.seen, ==, 2);
+  g_assert_cmpuint(s.incomplete, ==, 1);
+  g_assert_cmpuint(s.unreadable, ==, 1);
+  g_assert_false(data_file_exists(f, old));
+  g_assert_true(data_file_exists(f, young));
+  g_assert_cmpint(entry_state(f, old), ==, -1);
+  g_assert_true(vaultJournalForeach(f->store, find_orphan_record, &want, &error));
+  g_assert_no_error(error);
+  g_assert_null(want);
+
+  // Again: the young one is still left, nothing else happens.
+  s = sweep(f, 0);
+  g_assert_cmpuint(s.seen, ==, 1);
+  g_assert_cmpuint(s.incomplete + s.pruned + s.resurrected, ==, 0);
+  g_assert_cmpuint(s.unreadable, ==, 1);
+  g_assert_true(data_file_exists(f, young));
+}
+
+
+/*
  * 'main()' - Register the tests.
  */
 
@@ -374,6 +464,7 @@ main(int  argc,
   g_test_add("/daemon/recover/never", fixture_t, "never", fixture_setup, test_never, fixture_teardown);
   g_test_add("/daemon/recover/tombstones", fixture_t, NULL, fixture_setup, test_tombstones, fixture_teardown);
   g_test_add("/daemon/recover/busy-and-unreadable", fixture_t, NULL, fixture_setup, test_busy_unreadable, fixture_teardown);
+  g_test_add("/daemon/recover/orphans", fixture_t, NULL, fixture_setup, test_orphans, fixture_teardown);
 
   return (g_test_run());
 }

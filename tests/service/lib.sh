@@ -48,9 +48,10 @@ vs_recover() {
 	VAULT_CONF="$VAULT_CONF" VAULT_BOOT_ID="$BED_BOOT_ID" "$VS_VAULTD" --recover
 }
 
-# vs_entry_file UUID - the sidecar of the entry of job UUID.
+# vs_entry_file UUID - the sidecar of the entry of job UUID: its tombstone
+# (spool/tombstones/) when it has one, else its live sidecar in an area.
 vs_entry_file() {
-	grep -l "^uuid=$1\$" "$BED"/vault/areas/*/*.meta 2>/dev/null | head -n 1
+	grep -l "^uuid=$1\$" "$BED"/vault/spool/tombstones/*.meta "$BED"/vault/areas/*/*.meta 2>/dev/null | head -n 1
 }
 
 # vs_journal_reasons UUID - the reasons journalled for job UUID, one a line.
