@@ -84,8 +84,9 @@ notice_child(int        job_id,		/* I - Job */
 
   for (int fd = 0; fd <= 4; fd ++)	/* stdin, stdout, stderr, back/side channel */
     dup2(null, fd);
-  if (null > 4)
-    close(null);
+  // Everything else the backend had open goes too: above all the entry's
+  // lock, which must end with the backend, not with this child.
+  close_range(5, ~0U, 0);
 
   setsid();
 

@@ -6,7 +6,7 @@
  * SPDX-License-Identifier: Apache-2.0
  *
  * A unix stream socket (vault.conf release-socket, default
- * <spool-root>/vaultd.sock), mode 0666: anyone may ask, the peer's
+ * /run/cups-vault/release.sock), mode 0666: anyone may ask, the peer's
  * credentials (SO_PEERCRED) say who asks.  One request per connection, in
  * one frame (doc/SECRETS.md):
  *

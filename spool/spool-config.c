@@ -48,7 +48,7 @@ struct _vault_config_s
   guint		consult_timeout;	/* seconds */
   char		*counters_listen;	/* may be NULL */
   char		*counters_socket;	/* may be NULL */
-  char		*release_socket;	/* vaultd's release socket (default <root>/vaultd.sock) */
+  char		*release_socket;	/* vaultd's release socket (default /run/cups-vault/release.sock) */
   GHashTable	*queues;		/* lowercase queue name -> _vault_queue_conf_t */
 };
 
@@ -394,7 +394,8 @@ load_vault_group(vault_config_t *config, GKeyFile *kf, GError **error)
   }
 
   if (!config->release_socket)
-    config->release_socket = g_build_filename(config->root, "vaultd.sock", NULL);
+    // Outside the spool root (mode 0700): originators must reach it.
+    config->release_socket = g_strdup("/run/cups-vault/release.sock");
 
   config->originator_max_entries = (guint)entries;
   config->consult_timeout        = (guint)consult;

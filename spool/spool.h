@@ -125,7 +125,7 @@ extern const char	*vaultConfigGetRepresentative(const vault_config_t *config);	/
 extern guint		vaultConfigGetConsultTimeout(const vault_config_t *config);	/* seconds */
 extern const char	*vaultConfigGetCountersListen(const vault_config_t *config);	/* "host:port" or NULL */
 extern const char	*vaultConfigGetCountersSocket(const vault_config_t *config);	/* path or NULL */
-extern const char	*vaultConfigGetReleaseSocket(const vault_config_t *config);	/* vaultd's release socket path (default <spool-root>/vaultd.sock) */
+extern const char	*vaultConfigGetReleaseSocket(const vault_config_t *config);	/* vaultd's release socket path (default /run/cups-vault/release.sock) */
 /* Per-queue policy from [queue NAME] (NAME compared ignoring ASCII case, as CUPS does); false when the queue has no group. */
 extern bool		vaultConfigGetQueueRequireSecret(const vault_config_t *config, const char *queue);
 extern bool		vaultConfigGetQueueRepresentativeMayRelease(const vault_config_t *config, const char *queue);

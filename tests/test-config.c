@@ -89,7 +89,7 @@ test_defaults(void)
   g_assert_cmpuint(vaultConfigGetConsultTimeout(c), ==, 600);
   g_assert_null(vaultConfigGetCountersListen(c));
   g_assert_null(vaultConfigGetCountersSocket(c));
-  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/var/spool/cups-vault/vaultd.sock");
+  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/run/cups-vault/release.sock");
   g_assert_false(vaultConfigGetQueueRequireSecret(c, "any"));
   g_assert_false(vaultConfigGetQueueRepresentativeMayRelease(c, "any"));
   vaultConfigFree(c);
@@ -98,7 +98,7 @@ test_defaults(void)
 
 /*
  * '/spool/config/queues' - [queue NAME] policies, looked up ignoring case;
- *                          release-socket given and defaulted under the root.
+ *                          release-socket given and defaulted (/run/cups-vault).
  */
 
 static void
@@ -123,9 +123,10 @@ test_queues(void)
   g_assert_false(vaultConfigGetQueueRequireSecret(c, NULL));
   vaultConfigFree(c);
 
+  // The default stays outside the spool root (mode 0700), where users can reach it.
   c = load_text("[vault]\nspool-root = /srv/v\n" AREAS, &error);
   g_assert_no_error(error);
-  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/srv/v/vaultd.sock");
+  g_assert_cmpstr(vaultConfigGetReleaseSocket(c), ==, "/run/cups-vault/release.sock");
   vaultConfigFree(c);
 }
 
