@@ -118,6 +118,10 @@ extern bool		backendSecretGrant(const vault_config_t *config, const char *id, gu
 
 extern void		backendLog(const char *prefix, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
+/* vault-sidechannel.c: answer filters' side-channel requests while the job is stored. */
+extern int		backendWaitInput(int fd, bool *side_open);
+extern bool		backendSideChannelAnswer(void);
+
 /* vault-counts.c: after a printed job, apply the filter's counts, report tray levels. */
 extern void		backendCountsApply(vault_store_t *store, const vault_job_t *job);
 

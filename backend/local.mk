@@ -10,6 +10,7 @@ backend_vault_SOURCES = \
 	backend/vault-log.c \
 	backend/vault-notice.c \
 	backend/vault-counts.c \
+	backend/vault-sidechannel.c \
 	backend/vault-secret.c \
 	filter/account-record.c \
 	filter/account-record.h
@@ -41,6 +42,12 @@ BACKEND_INTEGRATION_TESTS = \
 	tests/backend/inner-status.sh \
 	tests/backend/interrupted.sh \
 	tests/backend/cupsd-restart.sh \
-	tests/backend/vault-full.sh
+	tests/backend/vault-full.sh \
+	tests/backend/sidechannel.sh
 TESTS += $(BACKEND_INTEGRATION_TESTS)
+
+# A filter that asks the backend over the side channel (sidechannel.sh).
+check_PROGRAMS += tests/backend/sc-filter
+tests_backend_sc_filter_SOURCES = tests/backend/sc-filter.c
+tests_backend_sc_filter_LDADD = $(CUPS_LIBS) $(GLIB_LIBS)
 EXTRA_DIST += $(BACKEND_INTEGRATION_TESTS) tests/backend/lib.sh

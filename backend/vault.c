@@ -164,6 +164,7 @@ copy_input(run_t  *run,			/* I - Run */
   char		*buffer = g_malloc(BACKEND_IO_SIZE);
   ssize_t	bytes;			/* Bytes read */
   bool		ok = true;		/* Result */
+  bool		side_open = fd == 0;	/* Filters feed stdin and may ask */
 
   if (run->peek_stdin && run->peek_len && !vaultEntryWrite(run->entry, run->peek, run->peek_len, error))
   {
@@ -179,6 +180,9 @@ copy_input(run_t  *run,			/* I - Run */
       ok = false;
       break;
     }
+
+    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
+      side_open = false;		/* poll failed: plain blocking reads */
 
     if ((bytes = read(fd, buffer, BACKEND_IO_SIZE)) == 0)
       break;
@@ -502,6 +506,7 @@ peek_input(run_t  *run,			/* I - Run */
 {
   int		fd = 0;			/* Input */
   ssize_t	bytes;			/* Bytes read */
+  bool		side_open;		/* Answer the side channel meanwhile */
 
   if (run->job.data_file && (fd = open(run->job.data_file, O_RDONLY | O_CLOEXEC)) < 0)
   {
@@ -510,8 +515,13 @@ peek_input(run_t  *run,			/* I - Run */
   }
 
   run->peek_stdin = !run->job.data_file;
+  side_open       = run->peek_stdin;
   while (run->peek_len < sizeof(run->peek))
   {
+    // A filter may ask over the side channel before it writes anything.
+    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
+      side_open = false;
+
     if ((bytes = read(fd, run->peek + run->peek_len, sizeof(run->peek) - run->peek_len)) == 0)
       break;
     else if (bytes < 0 && errno == EINTR)
