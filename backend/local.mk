@@ -43,7 +43,8 @@ BACKEND_INTEGRATION_TESTS = \
 	tests/backend/interrupted.sh \
 	tests/backend/cupsd-restart.sh \
 	tests/backend/vault-full.sh \
-	tests/backend/sidechannel.sh
+	tests/backend/sidechannel.sh \
+	tests/backend/faults.sh
 TESTS += $(BACKEND_INTEGRATION_TESTS)
 
 # A filter that asks the backend over the side channel (sidechannel.sh).

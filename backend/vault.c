@@ -648,6 +648,19 @@ run_job(run_t  *run,			/* I - Run */
 
 
 /*
+ * 'full_stop()' - "." when message does not end a sentence, else "".
+ */
+
+static const char *
+full_stop(const char *message)		/* I - Error message */
+{
+  size_t len = strlen(message);
+
+  return (len && strchr(".!?", message[len - 1]) ? "" : ".");
+}
+
+
+/*
  * 'error_status()' - Say what went wrong and choose the exit code for it.
  */
 
@@ -660,7 +673,7 @@ error_status(const GError *error)	/* I - Error */
     {
       case BACKEND_ERROR_URI :
       case BACKEND_ERROR_INNER_MISSING :
-          backendLog("ERROR", "The queue's device is misconfigured: %s Queue stopped; fix the device URI and enable the queue.", error->message);
+          backendLog("ERROR", "The queue's device is misconfigured: %s%s Queue stopped; fix the device URI and enable the queue.", error->message, full_stop(error->message));
           return (CUPS_BACKEND_STOP);
       case BACKEND_ERROR_INNER_START :
           backendLog("ERROR", "The printer's backend could not be started: %s", error->message);
@@ -668,7 +681,7 @@ error_status(const GError *error)	/* I - Error */
       case BACKEND_ERROR_JOB :
       case BACKEND_ERROR_INPUT :
       default :
-          backendLog("ERROR", "The job could not be stored: %s Nothing was printed.", error->message);
+          backendLog("ERROR", "The job could not be stored: %s%s Nothing was printed.", error->message, full_stop(error->message));
           return (CUPS_BACKEND_FAILED);
     }
   }
@@ -676,8 +689,6 @@ error_status(const GError *error)	/* I - Error */
   switch (error ? (vault_error_t)error->code : VAULT_ERROR_FAILED)
   {
     case VAULT_ERROR_FULL :
-        backendLog("ERROR", "Job canceled, nothing was printed: %s", error->message);
-        return (CUPS_BACKEND_CANCEL);
     case VAULT_ERROR_QUOTA :
         backendLog("ERROR", "Job canceled, nothing was printed: %s", error->message);
         return (CUPS_BACKEND_CANCEL);
@@ -688,7 +699,7 @@ error_status(const GError *error)	/* I - Error */
     case VAULT_ERROR_KEY :
     case VAULT_ERROR_IO :
     case VAULT_ERROR_VERSION :
-        backendLog("ERROR", "The vault cannot store jobs: %s Queue stopped; fix the vault and enable the queue.", error->message);
+        backendLog("ERROR", "The vault cannot store jobs: %s%s Queue stopped; fix the vault and enable the queue.", error->message, full_stop(error->message));
         return (CUPS_BACKEND_STOP);
     case VAULT_ERROR_AUTH :
     case VAULT_ERROR_TRUNCATED :
