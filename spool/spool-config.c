@@ -213,35 +213,33 @@ get_string(const vault_config_t *config, GKeyFile *kf, const char *group, const 
 
 
 /*
- * 'get_size()' - Fetch an optional byte count (K M G T suffixes).
+ * Kinds of values get_value() parses.
  */
 
-static bool
-get_size(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, guint64 *out, GError **error)
+typedef enum value_kind_e
 {
-  char	*value = NULL;
-  bool	ok;
-
-  if (!get_string(config, kf, group, key, &value, error))
-    return (false);
-  if (!value)
-    return (true);
-
-  if (!(ok = parse_size(value, out)))
-    config_error(error, config, group, key, value, "not a byte count (digits with an optional K, M, G or T suffix)");
-
-  g_free(value);
-  return (ok);
-}
+  VALUE_SIZE,				/* guint64 bytes, K M G T suffixes */
+  VALUE_COUNT,				/* guint64, digits only, up to G_MAXUINT */
+  VALUE_DURATION			/* gint64 seconds, s m h d suffixes */
+} value_kind_t;
 
 
 /*
- * 'get_count()' - Fetch an optional plain decimal count.
+ * 'get_value()' - Fetch an optional value of a kind and parse it into out;
+ *                 an unparsable value is a config error that says what was
+ *                 expected.
  */
 
 static bool
-get_count(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, guint64 *out, GError **error)
+get_value(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key,
+          value_kind_t kind, void *out, GError **error)
 {
+  static const char * const expected[] =
+  {
+    "not a byte count (digits with an optional K, M, G or T suffix)",
+    "not a count (digits only)",
+    "not a duration (digits with an optional s, m, h or d suffix)"
+  };
   char	*value = NULL;
   bool	ok;
 
@@ -250,31 +248,22 @@ get_count(const vault_config_t *config, GKeyFile *kf, const char *group, const c
   if (!value)
     return (true);
 
-  if (!(ok = g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT, out, NULL)))
-    config_error(error, config, group, key, value, "not a count (digits only)");
+  switch (kind)
+  {
+    case VALUE_SIZE :
+        ok = parse_size(value, out);
+        break;
+    case VALUE_COUNT :
+        ok = g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT, out, NULL);
+        break;
+    case VALUE_DURATION :
+    default :
+        ok = parse_duration(value, out);
+        break;
+  }
 
-  g_free(value);
-  return (ok);
-}
-
-
-/*
- * 'get_duration()' - Fetch an optional duration (s m h d suffixes).
- */
-
-static bool
-get_duration(const vault_config_t *config, GKeyFile *kf, const char *group, const char *key, gint64 *out, GError **error)
-{
-  char	*value = NULL;
-  bool	ok;
-
-  if (!get_string(config, kf, group, key, &value, error))
-    return (false);
-  if (!value)
-    return (true);
-
-  if (!(ok = parse_duration(value, out)))
-    config_error(error, config, group, key, value, "not a duration (digits with an optional s, m, h or d suffix)");
+  if (!ok)
+    config_error(error, config, group, key, value, expected[kind]);
 
   g_free(value);
   return (ok);
@@ -367,12 +356,12 @@ load_vault_group(vault_config_t *config, GKeyFile *kf, GError **error)
   if (!check_keys(config, kf, "vault", vault_keys, error) ||
       !get_absolute_path(config, kf, "vault", "spool-root", &config->root, error) ||
       !get_absolute_path(config, kf, "vault", "key-file", &config->key_file, error) ||
-      !get_size(config, kf, "vault", "originator-max-bytes", &config->originator_max_bytes, error) ||
-      !get_count(config, kf, "vault", "originator-max-entries", &entries, error) ||
+      !get_value(config, kf, "vault", "originator-max-bytes", VALUE_SIZE, &config->originator_max_bytes, error) ||
+      !get_value(config, kf, "vault", "originator-max-entries", VALUE_COUNT, &entries, error) ||
       !load_stale(config, kf, error) ||
-      !get_duration(config, kf, "vault", "tombstone-age", &config->tombstone_age, error) ||
+      !get_value(config, kf, "vault", "tombstone-age", VALUE_DURATION, &config->tombstone_age, error) ||
       !get_string(config, kf, "vault", "representative", &config->representative, error) ||
-      !get_duration(config, kf, "vault", "consult-timeout", &consult, error) ||
+      !get_value(config, kf, "vault", "consult-timeout", VALUE_DURATION, &consult, error) ||
       !get_string(config, kf, "vault", "counters-listen", &config->counters_listen, error) ||
       !get_absolute_path(config, kf, "vault", "counters-socket", &config->counters_socket, error) ||
       !get_absolute_path(config, kf, "vault", "release-socket", &config->release_socket, error))
@@ -440,7 +429,7 @@ load_area(vault_config_t *config, GKeyFile *kf, const char *group, GError **erro
 
   if (!check_keys(config, kf, group, area_keys, error) ||
       !get_absolute_path(config, kf, group, "path", &area.path, error) ||
-      !get_size(config, kf, group, "capacity", &area.capacity, error))
+      !get_value(config, kf, group, "capacity", VALUE_SIZE, &area.capacity, error))
   {
     g_free(area.path);
     return (false);
