@@ -32,8 +32,8 @@ bed_make_pdf "$BED/a.pdf" "driverless" 3 1000
 id=$(bed_submit vd "$BED/a.pdf") || bed_die "lp failed"
 tap_ok "a PDF job completes through vault-account, last in the chain" eval \
 	'bed_wait_job "$id" completed 60 && va_filter_ran "$id"'
-tap_is "$(bed_printed_count office):$(va_counts "$id" pages)" "1:3" \
-	"the printer got one document; the counts file says 3 pages"
+tap_is "$(bed_printed_count office):$(va_total vd pages)" "1:3" \
+	"the printer got one document; the queue's counters say 3 pages"
 
 va_run refuse "$VA_ADD" --driverless vn "$sink" && st=0 || st=$?
 tap_ok "--driverless for a printer that does not answer IPP is refused" eval \

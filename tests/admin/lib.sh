@@ -32,13 +32,21 @@ va_run() {
 	return "$status"
 }
 
-# va_counts ID KEY [GROUP] - a value of the accounting filter's counts file
-# of job ID in cupsd's TempDir ([job] group by default).
-va_counts() {
-	awk -v g="[${3:-job}]" -v k="$2" '
-		/^\[/ { in_g = ($0 == g); next }
-		in_g && index($0, k "=") == 1 { print substr($0, length(k) + 2); exit }' \
-		"$BED/spool/temp/vault-account-$1.counts" 2>/dev/null
+# va_tray QUEUE TRAY MEDIA COLUMN - a counter of QUEUE for TRAY and MEDIA
+# from `vaultctl trays` (COLUMN: loaded used remaining pages impressions
+# sheets).  The backend applies the accounting filter's counts to these
+# counters when the job has printed (and then removes the counts file).
+va_tray() {
+	"$VAULTCTL" trays "$1" 2>/dev/null | awk -v t="$2" -v m="$3" -v c="$4" '
+		BEGIN { split("loaded used remaining pages impressions sheets", n, " "); for (i in n) col[n[i]] = i + 2 }
+		$1 == t && $2 == m { print $col[c]; exit }'
+}
+
+# va_total QUEUE COLUMN - QUEUE's total pages, impressions or sheets.
+va_total() {
+	"$VAULTCTL" trays "$1" 2>/dev/null | awk -v c="$2" '
+		BEGIN { col["pages"] = 2; col["impressions"] = 3; col["sheets"] = 4 }
+		$1 == "total" { print $col[c]; exit }'
 }
 
 # va_filter_ran ID - true when cupsd's log shows vault-account as the last

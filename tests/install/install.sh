@@ -55,7 +55,8 @@ for k in $keys path capacity; do
 done
 tap_is "${missing:-none}" none "vault.conf.sample (0644: $(mode_of "$vaultconfdir/vault.conf.sample")) names every key"
 mkdir -p "$D/run"
-awk '/^#[a-z-]+ = / { k = substr($1, 2); if (seen[k]++) next; sub(/^#/, "") } { print }' "$sample" |
+awk '/^#\[[a-z]+ [a-z]+\]$/ { sub(/^#/, "") }
+	/^#[a-z-]+ = / { k = substr($1, 2); if (seen[k]++) next; sub(/^#/, "") } { print }' "$sample" |
 	sed -e "s|$vaultspooldir|$D/run/spool|g" -e "s|$vaultkeydir|$D/run|g" \
 		-e "s|^counters-socket = .*|counters-socket = $D/run/counters.sock|" >"$D/run/vault.conf"
 tap_ok "the sample with every setting enabled loads (vaultctl keygen, areas)" eval \

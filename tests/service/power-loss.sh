@@ -39,6 +39,13 @@ tap_ok "the job is held in cupsd" bed_wait_job "$a" pending-held 30
 bed_wait_until 15 vb_state_is "$ua" awaiting
 tap_is "$(vb_meta_state "$ua")" awaiting "the entry is AWAITING"
 bed_wait_until 10 vs_has_event alice "$a" job-state-changed pending-held
+# The message is set just after the hold (by the backend's notice, then by
+# vaultd): wait for it rather than race it.
+vs_message_set() {
+	case $(bed_job_attr "$a" job-printer-state-message) in *[Ii]nterrupted*) return 0 ;; esac
+	return 1
+}
+bed_wait_until 10 vs_message_set
 msg=$(bed_job_attr "$a" job-printer-state-message)
 tap_diag "message: $msg" "alice's events: $(vs_notifications alice "$a" | tr '\n' ';')"
 case $msg in *[Ii]nterrupted*Release*once*cancel*) r=0 ;; *) r=1 ;; esac
