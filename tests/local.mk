@@ -8,7 +8,8 @@ tests_bed_bed_sink_SOURCES = tests/bed/sink.c
 # Integration tests: TAP shell scripts that each start their own bed.
 TESTS += \
 	tests/integration/stock-printers.sh \
-	tests/integration/bed-power-loss.sh
+	tests/integration/bed-power-loss.sh \
+	tests/demo.sh
 
 EXTRA_DIST += \
 	tests/bed/bed.sh \
@@ -19,6 +20,7 @@ EXTRA_DIST += \
 	tests/bed/tap.sh \
 	tests/integration/stock-printers.sh \
 	tests/integration/bed-power-loss.sh \
+	tests/demo.sh \
 	.ci/run
 
 # autogen.sh copies automake's TAP driver; automake does not distribute it.
