@@ -25,24 +25,39 @@
  * RECEIVING sidecar, the only holder of its data key, so it can never be
  * decrypted; it is removed (journalled receiving -> discarded, counted as
  * incomplete).  Running the sweep twice changes nothing the second time.
+ *
+ * Cost: each entry is locked first and its sidecar read once; the changes
+ * to RESURRECTED (the bulk of a sweep after a crash) go through a spool
+ * batch, so thousands of them share one syncfs, one fsync per area
+ * directory and one journal fsync instead of three fsyncs each.  Sweeps
+ * run one at a time (flock on <root>/locks/sweep, which backends never
+ * take); the entry locks still keep a sweep run by hand on a live system
+ * off the entries that backends are using.
  */
 
 #define G_LOG_DOMAIN "vaultd-recover"
 
 #include "vaultd.h"
 #include "spool-private.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #define ORPHAN_MIN_AGE	60		/* Seconds before a data file without a sidecar is removed */
+#define NOFILE_WANTED	16384		/* Descriptors a batch may use (two per entry) */
 
 
 /*
  * Local functions...
  */
 
-static bool	sweep_entry(vault_store_t *store, const char *id, vault_entry_t *entry, const GError *load_error, void *data);
-static void	sweep_unreadable(vault_store_t *store, const char *id, const GError *load_error, vaultd_sweep_t *sweep);
-static void	sweep_locked(vault_store_t *store, vault_entry_t *entry, vaultd_sweep_t *sweep, GDateTime *now);
+static bool	sweep_entry(vault_store_t *store, const char *id, vault_lock_t *lock, vault_entry_t *entry, const GError *load_error, void *data);
+static void	sweep_unreadable(vault_store_t *store, const char *id, vault_lock_t *lock, const GError *load_error, vaultd_sweep_t *sweep);
+static void	sweep_locked(vault_store_t *store, vault_entry_t *entry, vault_batch_t *batch, vaultd_sweep_t *sweep, GDateTime *now);
+static void	commit_batch(vault_batch_t *batch, vaultd_sweep_t *sweep);
 
 
 /*
@@ -53,14 +68,64 @@ typedef struct sweep_ctx_s
 {
   vaultd_sweep_t	*sweep;
   GDateTime		*now;
+  vault_batch_t		*batch;		/* Pending RESURRECTED changes */
 } sweep_ctx_t;
+
+
+/*
+ * 'raise_nofile()' - Raise the soft descriptor limit toward NOFILE_WANTED
+ *                    (within the hard limit): bigger batches, fewer syncs.
+ */
+
+static void
+raise_nofile(void)
+{
+  struct rlimit rl;
+
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= NOFILE_WANTED)
+    return;
+
+  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > NOFILE_WANTED ? NOFILE_WANTED : rl.rlim_max;
+  (void)setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+
+/*
+ * 'lock_sweep()' - Wait for any other sweep of the store to end: flock on
+ *                  <root>/locks/sweep, held until the descriptor returned
+ *                  is closed.  IO.
+ */
+
+static int
+lock_sweep(vault_store_t *store, GError **error)
+{
+  g_autofree char	*path = g_build_filename(store->locks_dir, "sweep", NULL);
+  int			fd, ret;
+
+  if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot open %s: %s", path, g_strerror(errno));
+    return (-1);
+  }
+
+  while ((ret = flock(fd, LOCK_EX)) < 0 && errno == EINTR);
+  if (ret < 0)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot lock %s: %s", path, g_strerror(errno));
+    close(fd);
+    return (-1);
+  }
+
+  return (fd);
+}
 
 
 /*
  * 'vaultdRecover()' - Run the boot sweep over every entry of the store.
  *
- * Returns false only when the spool cannot be listed; problems with single
- * entries are counted in *sweep and logged, and the sweep goes on.
+ * Returns false only when the spool cannot be listed (or the sweep lock
+ * cannot be taken); problems with single entries are counted in *sweep
+ * and logged, and the sweep goes on.
  */
 
 bool
@@ -69,13 +134,47 @@ vaultdRecover(vault_store_t  *store,
               vaultd_sweep_t *sweep,
               GError         **error)
 {
-  sweep_ctx_t	ctx = { sweep, now };
+  sweep_ctx_t	ctx = { sweep, now, NULL };
+  int		fd;
+  bool		ok;
 
   g_return_val_if_fail(store && now && sweep, false);
 
   memset(sweep, 0, sizeof(*sweep));
 
-  return (vaultStoreForeach(store, sweep_entry, &ctx, error));
+  if ((fd = lock_sweep(store, error)) < 0)
+    return (false);
+
+  raise_nofile();
+  ctx.batch = vaultBatchNew(store);
+  ok        = vaultStoreForeachLocked(store, sweep_entry, &ctx, error);
+  commit_batch(ctx.batch, sweep);
+  vaultBatchFree(ctx.batch);
+  close(fd);
+
+  return (ok);
+}
+
+
+/*
+ * 'commit_batch()' - Make the pending RESURRECTED changes durable and
+ *                    count them.
+ */
+
+static void
+commit_batch(vault_batch_t  *batch,
+             vaultd_sweep_t *sweep)
+{
+  guint			pending = vaultBatchGetPending(batch), done = 0;
+  g_autoptr(GError)	error = NULL;
+
+  if (pending == 0)
+    return;
+
+  if (!vaultBatchCommit(batch, &done, &error))
+    g_warning("%u of %u entries could not be marked resurrected: %s", pending - done, pending, error->message);
+
+  sweep->resurrected += done;
 }
 
 
@@ -112,78 +211,54 @@ vaultdIsStale(const vault_config_t *config,
 
 
 /*
- * 'sweep_entry()' - Visit one entry: lock it, then apply the sweep rules.
+ * 'sweep_entry()' - Visit one entry, locked and read once by the walk:
+ *                   apply the sweep rules.
  */
 
 static bool
 sweep_entry(vault_store_t      *store,
             const char         *id,
+            vault_lock_t       *lock,
             vault_entry_t      *entry,
             const GError       *load_error,
             void               *data)
 {
-  sweep_ctx_t		*ctx = data;
-  vault_lock_t		*lock;
-  vault_entry_t		*locked;
-  g_autoptr(GError)	error = NULL;
+  sweep_ctx_t *ctx = data;
 
   ctx->sweep->seen ++;
 
-  if (!entry)
+  if (!lock)
   {
-    sweep_unreadable(store, id, load_error, ctx->sweep);
-    return (true);
-  }
-
-  if ((lock = vaultLockAcquire(store, id, false, &error)) == NULL)
-  {
-    g_message("Left alone: %s", error->message);
+    g_message("Left alone: %s", load_error->message);
     ctx->sweep->busy ++;
-    return (true);
   }
-
-  // Re-read under the lock: the copy from the listing may be out of date.
-  if ((locked = vaultEntryOpen(store, lock, id, &error)) == NULL)
-  {
-    if (!g_error_matches(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
-    {
-      g_warning("Entry %s left on disk: %s", id, error->message);
-      ctx->sweep->unreadable ++;
-    }
-  }
+  else if (!entry)
+    sweep_unreadable(store, id, lock, load_error, ctx->sweep);
   else
-  {
-    sweep_locked(store, locked, ctx->sweep, ctx->now);
-    vaultEntryFree(locked);
-  }
+    sweep_locked(store, entry, ctx->batch, ctx->sweep, ctx->now);
 
-  vaultLockRelease(lock);
+  if (vaultBatchIsFull(ctx->batch))
+    commit_batch(ctx->batch, ctx->sweep);
 
   return (true);
 }
 
 
 /*
- * 'sweep_unreadable()' - An entry the listing could not load: a data file
- *                        without any sidecar (older than a minute) is
- *                        removed; anything else is reported and left.
+ * 'sweep_unreadable()' - An entry that could not be opened under its
+ *                        lock: a data file without any sidecar (older
+ *                        than a minute) is removed; anything else is
+ *                        reported and left.
  */
 
 static void
 sweep_unreadable(vault_store_t      *store,
                  const char         *id,
+                 vault_lock_t       *lock,
                  const GError       *load_error,
                  vaultd_sweep_t     *sweep)
 {
-  vault_lock_t		*lock;
-  g_autoptr(GError)	error = NULL;
-
-  if ((lock = vaultLockAcquire(store, id, false, &error)) == NULL)
-  {
-    g_message("Left alone: %s", error->message);
-    sweep->busy ++;
-    return;
-  }
+  g_autoptr(GError) error = NULL;
 
   if (_vaultEntryRemoveOrphan(store, lock, id, ORPHAN_MIN_AGE, "vaultd --recover", &error))
   {
@@ -195,8 +270,6 @@ sweep_unreadable(vault_store_t      *store,
     g_warning("Entry %s left on disk: %s", id, g_error_matches(error, VAULT_ERROR, VAULT_ERROR_STATE) ? error->message : load_error ? load_error->message : "unreadable");
     sweep->unreadable ++;
   }
-
-  vaultLockRelease(lock);
 }
 
 
@@ -219,12 +292,14 @@ discard(vault_entry_t *entry,
 
 
 /*
- * 'sweep_locked()' - Apply the sweep rules to one locked entry.
+ * 'sweep_locked()' - Apply the sweep rules to one locked entry; a change
+ *                    to RESURRECTED is queued in batch.
  */
 
 static void
 sweep_locked(vault_store_t  *store,
              vault_entry_t  *entry,
+             vault_batch_t  *batch,
              vaultd_sweep_t *sweep,
              GDateTime      *now)
 {
@@ -253,8 +328,8 @@ sweep_locked(vault_store_t  *store,
           discard(entry, "Stored before today and interrupted by a restart; discarded as stale.", &sweep->stale);
         else if (state == VAULT_STATE_RESURRECTED)
           sweep->kept ++;
-        else if (vaultEntrySetState(entry, VAULT_STATE_RESURRECTED, "vaultd --recover", "Found after a restart; it will not print again without a release.", &error))
-          sweep->resurrected ++;
+        else if (vaultBatchSetState(batch, entry, VAULT_STATE_RESURRECTED, "vaultd --recover", "Found after a restart; it will not print again without a release.", &error))
+          ;				// Counted when the batch commits
         else
           g_warning("Entry %s could not be marked resurrected: %s", vaultEntryGetId(entry), error->message);
         break;

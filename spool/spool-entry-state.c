@@ -90,31 +90,27 @@ write_meta(vault_entry_t *entry, GError **error)
 
 
 /*
- * 'vaultEntrySetState()' - Move the entry to state: checks the transition
- *                          (STATE), records this boot id and pid and counts
- *                          the send for SENDING, replaces the sidecar (IO,
- *                          the entry is unchanged then) and journals it.
- *                          DONE and DISCARDED are vaultEntryErase.
+ * '_vaultEntryApplyState()' - Move the entry to state in memory only:
+ *                             checks the transition (STATE, or INVALID
+ *                             without the lock), records this boot id and
+ *                             pid and counts the send for SENDING, stamps
+ *                             the change.  *undo keeps what it replaced
+ *                             for _vaultEntryUndoState / _vaultEntryKeepState.
  */
 
 bool
-vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error)
+_vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_undo_t *undo, GError **error)
 {
-  _vault_meta_t	*meta;
-  _vault_meta_t	saved;
-  char		*old_boot_id;
-
-  g_return_val_if_fail(entry != NULL, false);
-
-  if (state == VAULT_STATE_DONE || state == VAULT_STATE_DISCARDED)
-    return (vaultEntryErase(entry, state, actor, reason, error));
+  _vault_meta_t *meta = entry->meta;
 
   if (!check_change(entry, state, error))
     return (false);
 
-  meta        = entry->meta;
-  saved       = *meta;
-  old_boot_id = meta->boot_id;
+  undo->state       = meta->state;
+  undo->boot_id     = meta->boot_id;
+  undo->pid         = meta->pid;
+  undo->send_count  = meta->send_count;
+  undo->changed_utc = meta->changed_utc;
 
   if (state == VAULT_STATE_SENDING)
   {
@@ -125,23 +121,73 @@ vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor,
 
   meta->state       = state;
   meta->changed_utc = g_get_real_time() / G_USEC_PER_SEC;
+  return (true);
+}
+
+
+/*
+ * '_vaultEntryUndoState()' - Put back what _vaultEntryApplyState replaced
+ *                            (the new sidecar was not written).
+ */
+
+void
+_vaultEntryUndoState(vault_entry_t *entry, const _vault_state_undo_t *undo)
+{
+  _vault_meta_t *meta = entry->meta;
+
+  if (meta->boot_id != undo->boot_id)
+    g_free(meta->boot_id);
+
+  meta->boot_id     = undo->boot_id;
+  meta->pid         = undo->pid;
+  meta->send_count  = undo->send_count;
+  meta->state       = undo->state;
+  meta->changed_utc = undo->changed_utc;
+}
+
+
+/*
+ * '_vaultEntryKeepState()' - Forget what _vaultEntryApplyState replaced
+ *                            (the new sidecar is written).
+ */
+
+void
+_vaultEntryKeepState(vault_entry_t *entry, const _vault_state_undo_t *undo)
+{
+  if (entry->meta->boot_id != undo->boot_id)
+    g_free(undo->boot_id);
+}
+
+
+/*
+ * 'vaultEntrySetState()' - Move the entry to state: checks the transition
+ *                          (STATE), records this boot id and pid and counts
+ *                          the send for SENDING, replaces the sidecar (IO,
+ *                          the entry is unchanged then) and journals it.
+ *                          DONE and DISCARDED are vaultEntryErase.
+ */
+
+bool
+vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error)
+{
+  _vault_state_undo_t	undo;
+
+  g_return_val_if_fail(entry != NULL, false);
+
+  if (state == VAULT_STATE_DONE || state == VAULT_STATE_DISCARDED)
+    return (vaultEntryErase(entry, state, actor, reason, error));
+
+  if (!_vaultEntryApplyState(entry, state, &undo, error))
+    return (false);
 
   if (!write_meta(entry, error))
   {
-    if (meta->boot_id != old_boot_id)
-      g_free(meta->boot_id);
-    meta->boot_id     = old_boot_id;
-    meta->pid         = saved.pid;
-    meta->send_count  = saved.send_count;
-    meta->state       = saved.state;
-    meta->changed_utc = saved.changed_utc;
+    _vaultEntryUndoState(entry, &undo);
     return (false);
   }
 
-  if (meta->boot_id != old_boot_id)
-    g_free(old_boot_id);
-
-  return (_vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, error));
+  _vaultEntryKeepState(entry, &undo);
+  return (_vaultJournalTransition(entry->store, entry->meta, vaultStateString(undo.state), actor, reason, error));
 }
 
 
@@ -225,11 +271,11 @@ _vaultEntryFinishErase(vault_entry_t *entry, GError **error)
 
 /*
  * 'vaultEntryErase()' - Crypto-erase the entry; final is DONE (from SENDING)
- *                       or DISCARDED (from any other live state).  The
- *                       tombstone without the wrapped key is made durable
- *                       in <root>/tombstones first; then the live sidecar
- *                       and the data file are unlinked and the area
- *                       directory fsynced once; then it is journalled.
+ *                       or DISCARDED (from any other live state).  It is
+ *                       journalled first; then the tombstone without the
+ *                       wrapped key is made durable in <root>/tombstones;
+ *                       then the live sidecar and the data file are
+ *                       unlinked and the area directory fsynced once.
  *                       Erasing a tombstone again to the same state only
  *                       finishes an interrupted erase.  STATE, IO.
  */
@@ -239,7 +285,8 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
 {
   _vault_meta_t	*meta, saved;
   char		*path;
-  bool		ok;
+  bool		ok, journal_ok;
+  GError	*journal_error = NULL;
 
   g_return_val_if_fail(entry != NULL, false);
   g_return_val_if_fail(final == VAULT_STATE_DONE || final == VAULT_STATE_DISCARDED, false);
@@ -261,12 +308,19 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
   meta->state             = final;
   meta->changed_utc       = g_get_real_time() / G_USEC_PER_SEC;
 
+  // The record goes first: a crash between it and the tombstone leaves the
+  // entry as it was (the next sweep erases it again, journalling twice),
+  // never an erased entry without its record.  As for every transition, a
+  // journal that cannot be written is reported and the erase goes on.
+  journal_ok = _vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, &journal_error);
+
   path = _vaultTombstonePath(entry->store, meta->id);
   ok   = _vaultMetaWrite(entry->store->io, path, meta, &entry->store->mac_key, error);
   g_free(path);
 
   if (!ok)
   {
+    g_clear_error(&journal_error);
     /* The live sidecar, key included, is still the entry. */
     meta->wrapped_key       = saved.wrapped_key;
     meta->secret_salt       = saved.secret_salt;
@@ -283,9 +337,15 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
   g_free(saved.secret_salt);
 
   if (!_vaultEntryFinishErase(entry, error))
+  {
+    g_clear_error(&journal_error);
     return (false);
+  }
 
-  return (_vaultJournalTransition(entry->store, meta, vaultStateString(saved.state), actor, reason, error));
+  if (!journal_ok)
+    g_propagate_error(error, journal_error);
+
+  return (journal_ok);
 }
 
 

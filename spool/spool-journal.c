@@ -97,35 +97,28 @@ format_record(const vault_record_t *r)
 
 
 /*
- * 'vaultJournalAppend()' - Append one record and fsync it (and the root
- *                          directory when this creates the journal).
- *                          record->time 0 means now.  IO on failure; the
- *                          record is durable when it returns true.
+ * '_vaultJournalAppendText()' - Append text (whole records, each ending
+ *                               with a newline) in ONE write(2) on an
+ *                               O_APPEND descriptor, then fsync it (and
+ *                               the root directory when this creates the
+ *                               journal).  Durable when it returns true;
+ *                               IO otherwise.
  */
 
 bool
-vaultJournalAppend(vault_store_t *store, const vault_record_t *record, GError **error)
+_vaultJournalAppendText(vault_store_t *store, const char *text, size_t len, GError **error)
 {
-  vault_record_t	r = *record;
-  GString		*line;
-  bool			created = access(store->journal_path, F_OK) < 0;
-  int			fd;
-  bool			ok;
+  bool	created = access(store->journal_path, F_OK) < 0;
+  int	fd;
+  bool	ok;
 
-  g_return_val_if_fail(record != NULL && record->to != NULL, false);
-
-  if (!r.time)
-    r.time = g_get_real_time() / G_USEC_PER_SEC;
-
-  line = format_record(&r);
   if ((fd = _vaultIoOpen(store->io, store->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
   {
     _vaultSetIoError(error, errno, "Cannot open the journal", store->journal_path);
-    g_string_free(line, TRUE);
     return (false);
   }
 
-  ok = _vaultIoWrite(store->io, fd, line->str, line->len) == 0 && _vaultIoFsync(store->io, fd) == 0;
+  ok = _vaultIoWrite(store->io, fd, text, len) == 0 && _vaultIoFsync(store->io, fd) == 0;
   if (!ok)
     _vaultSetIoError(error, errno, "Cannot write the journal", store->journal_path);
 
@@ -141,22 +134,48 @@ vaultJournalAppend(vault_store_t *store, const vault_record_t *record, GError **
     ok = false;
   }
 
+  return (ok);
+}
+
+
+/*
+ * 'vaultJournalAppend()' - Append one record and fsync it (and the root
+ *                          directory when this creates the journal).
+ *                          record->time 0 means now.  IO on failure; the
+ *                          record is durable when it returns true.
+ */
+
+bool
+vaultJournalAppend(vault_store_t *store, const vault_record_t *record, GError **error)
+{
+  vault_record_t	r;
+  GString		*line;
+  bool			ok;
+
+  g_return_val_if_fail(record != NULL && record->to != NULL, false);
+
+  r = *record;
+  if (!r.time)
+    r.time = g_get_real_time() / G_USEC_PER_SEC;
+
+  line = format_record(&r);
+  ok   = _vaultJournalAppendText(store, line->str, line->len, error);
   g_string_free(line, TRUE);
   return (ok);
 }
 
 
 /*
- * '_vaultJournalTransition()' - Journal the move of meta from state `from`
- *                               ("none" for a new entry) to meta->state.
+ * 'transition_record()' - The record of meta's move from state `from`
+ *                         (now; strings point into meta and the arguments).
  */
 
-bool
-_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error)
+static vault_record_t
+transition_record(const _vault_meta_t *meta, const char *from, const char *actor, const char *reason)
 {
   vault_record_t r =
   {
-    .time     = 0,
+    .time     = g_get_real_time() / G_USEC_PER_SEC,
     .entry_id = meta->id,
     .uuid     = meta->uuid,
     .created  = meta->created,
@@ -169,7 +188,39 @@ _vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const c
     .reason   = reason
   };
 
+  return (r);
+}
+
+
+/*
+ * '_vaultJournalTransition()' - Journal the move of meta from state `from`
+ *                               ("none" for a new entry) to meta->state.
+ */
+
+bool
+_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error)
+{
+  vault_record_t r = transition_record(meta, from, actor, reason);
+
   return (vaultJournalAppend(store, &r, error));
+}
+
+
+/*
+ * '_vaultJournalFormatTransition()' - Append to text the journal line of
+ *                                     meta's move from state `from` to
+ *                                     meta->state (stamped now), for a
+ *                                     later _vaultJournalAppendText.
+ */
+
+void
+_vaultJournalFormatTransition(GString *text, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason)
+{
+  vault_record_t	r = transition_record(meta, from, actor, reason);
+  GString		*line = format_record(&r);
+
+  g_string_append_len(text, line->str, (gssize)line->len);
+  g_string_free(line, TRUE);
 }
 
 

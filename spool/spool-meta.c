@@ -349,6 +349,12 @@ get_time(GKeyFile *kf, const char *group, const char *key, gint64 *out, GError *
 
   *out = g_date_time_to_unix(dt);
   g_date_time_unref(dt);
+
+  // Nothing was stored before 1970, and only what iso_utc() writes back
+  // (four-digit years) may be read: a sidecar must survive a rewrite.
+  if (*out < 0 || *out > G_GINT64_CONSTANT(253402300799))	/* 9999-12-31T23:59:59Z */
+    return (corrupt(error, group, key, "a time outside 1970-9999"));
+
   return (true);
 }
 
@@ -539,6 +545,45 @@ _vaultMetaFromData(const char *data, gsize len, const _vault_key_t *mac_key, GEr
 
 
 /*
+ * '_vaultMetaPutTmp()' - Write the sidecar for path to <path>.tmp through
+ *                        the I/O layer (create, write) WITHOUT fsync or
+ *                        rename; *fd is left open so the caller can fsync
+ *                        it (the I/O layer learns the data is durable only
+ *                        from that fsync).  Nothing of it is durable yet.
+ *                        On failure the tmp file is removed; IO.
+ */
+
+bool
+_vaultMetaPutTmp(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, int *fd, GError **error)
+{
+  gsize		len;
+  char		*data = _vaultMetaToData(meta, mac_key, &len);
+  char		*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
+  const char	*what = "Cannot create";
+  int		err = 0;
+
+  if ((*fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0)
+    err = errno;
+  else if (_vaultIoWrite(io, *fd, data, len) < 0)
+  {
+    err  = errno;
+    what = "Cannot write";
+    _vaultIoClose(io, *fd);
+    _vaultIoUnlink(io, tmp);
+    *fd = -1;
+  }
+
+  if (err)
+    _vaultSetIoError(error, err, what, tmp);
+
+  _vaultKeyWipe(data, len);
+  g_free(data);
+  g_free(tmp);
+  return (err == 0);
+}
+
+
+/*
  * '_vaultMetaPut()' - Replace the sidecar at path through the I/O layer:
  *                     <path>.tmp, write, fsync, rename.  The directory is
  *                     NOT fsynced: the new name is durable once the caller
@@ -550,48 +595,32 @@ _vaultMetaFromData(const char *data, gsize len, const _vault_key_t *mac_key, GEr
 bool
 _vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error)
 {
-  gsize		len;
-  char		*data = _vaultMetaToData(meta, mac_key, &len);
-  char		*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
-  const char	*what = "Cannot create";
+  char		*tmp;
+  const char	*what = "Cannot sync";
   int		fd, err = 0;
-  bool		ok = false;
 
-  if ((fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0)
+  if (!_vaultMetaPutTmp(io, path, meta, mac_key, &fd, error))
+    return (false);
+
+  tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
+  if (_vaultIoFsync(io, fd) < 0)
     err = errno;
-  else
+  _vaultIoClose(io, fd);
+
+  if (!err && _vaultIoRename(io, tmp, path) < 0)
   {
-    if (_vaultIoWrite(io, fd, data, len) < 0)
-    {
-      err  = errno;
-      what = "Cannot write";
-    }
-    else if (_vaultIoFsync(io, fd) < 0)
-    {
-      err  = errno;
-      what = "Cannot sync";
-    }
-    _vaultIoClose(io, fd);
-
-    if (!err && _vaultIoRename(io, tmp, path) < 0)
-    {
-      err  = errno;
-      what = "Cannot rename";
-    }
-
-    if (err)
-      _vaultIoUnlink(io, tmp);
-    else
-      ok = true;
+    err  = errno;
+    what = "Cannot rename";
   }
 
-  if (!ok)
+  if (err)
+  {
+    _vaultIoUnlink(io, tmp);
     _vaultSetIoError(error, err, what, tmp);
+  }
 
-  _vaultKeyWipe(data, len);
-  g_free(data);
   g_free(tmp);
-  return (ok);
+  return (err == 0);
 }
 
 

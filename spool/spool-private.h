@@ -282,6 +282,31 @@ extern int		_vaultQueueLockOpen(vault_store_t *store, const char *queue, const c
 /* flock(fd, op) retried until deadline_us (g_get_monotonic_time; < 0 forever) or *stop; LOCKED naming what then. */
 extern bool		_vaultFlockUntil(int fd, int op, gint64 deadline_us, const gint *stop, const char *what, GError **error);
 
+/*
+ * Batches (spool-batch.c, spool-entry-state.c, spool-meta.c, spool-journal.c).
+ */
+
+/* What _vaultEntryApplyState replaced in the entry's sidecar. */
+typedef struct _vault_state_undo_s
+{
+  vault_state_t	state;
+  char		*boot_id;
+  pid_t		pid;
+  guint		send_count;
+  gint64	changed_utc;
+} _vault_state_undo_t;
+
+/* Change the entry's state in memory only (as vaultEntrySetState: STATE, INVALID); then Undo (not written) or Keep (written). */
+extern bool		_vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_undo_t *undo, GError **error);
+extern void		_vaultEntryUndoState(vault_entry_t *entry, const _vault_state_undo_t *undo);
+extern void		_vaultEntryKeepState(vault_entry_t *entry, const _vault_state_undo_t *undo);
+/* Write the sidecar to <path>.tmp (create, write) without fsync; *fd stays open for the caller's fsync.  IO (tmp removed). */
+extern bool		_vaultMetaPutTmp(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, int *fd, GError **error);
+/* Append whole journal lines in one write and one fsync.  IO. */
+extern bool		_vaultJournalAppendText(vault_store_t *store, const char *text, size_t len, GError **error);
+/* Append to text the journal line of meta's move from `from` to meta->state, stamped now. */
+extern void		_vaultJournalFormatTransition(GString *text, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason);
+
 G_END_DECLS
 
 #endif /* !VAULT_SPOOL_PRIVATE_H */

@@ -398,6 +398,136 @@ vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GErro
 
 
 /*
+ * 'collect_ids()' - Append to order the ids named in dirpath (sidecars,
+ *                   and with data_too data files) not yet in seen.  IO
+ *                   when the directory cannot be read.
+ */
+
+static bool
+collect_ids(const char *dirpath, bool data_too, GPtrArray *order, GHashTable *seen, GError **error)
+{
+  GError	*e = NULL;
+  GDir		*dir = g_dir_open(dirpath, 0, &e);
+  const char	*name;
+  char		*id;
+
+  if (!dir)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot read the spool: %s", e->message);
+    g_error_free(e);
+    return (false);
+  }
+
+  while ((name = g_dir_read_name(dir)) != NULL)
+  {
+    if ((id = id_of(name, _VAULT_META_SUFFIX)) == NULL && (!data_too || (id = id_of(name, _VAULT_DATA_SUFFIX)) == NULL))
+      continue;
+
+    if (g_hash_table_contains(seen, id))
+      g_free(id);
+    else
+    {
+      g_hash_table_add(seen, id);
+      g_ptr_array_add(order, id);
+    }
+  }
+
+  g_dir_close(dir);
+  return (true);
+}
+
+
+/*
+ * 'data_file_exists()' - Whether id has a data file in some area.
+ */
+
+static bool
+data_file_exists(vault_store_t *store, const char *id)
+{
+  bool found = false;
+
+  for (guint i = 0; !found && i < vaultConfigGetAreaCount(store->config); i ++)
+  {
+    char *path = _vaultEntryPath(store, i, id, _VAULT_DATA_SUFFIX);
+
+    found = access(path, F_OK) == 0;
+    g_free(path);
+  }
+
+  return (found);
+}
+
+
+/*
+ * 'visit_locked()' - Lock id without waiting, open it and pass both on (or
+ *                    the error).  An id that is gone by then (no sidecar,
+ *                    no data file) is skipped.  Returns what cb returned.
+ */
+
+static bool
+visit_locked(vault_store_t *store, const char *id, vault_locked_cb_t cb, void *data)
+{
+  GError	*e = NULL;
+  vault_lock_t	*lock = vaultLockAcquire(store, id, false, &e);
+  vault_entry_t	*entry = NULL;
+  bool		keep_going = true;
+
+  if (lock && (entry = vaultEntryOpen(store, lock, id, &e)) == NULL && g_error_matches(e, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
+  {
+    g_clear_error(&e);
+    if (data_file_exists(store, id))
+      g_set_error(&e, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Entry %s: data file without a sidecar.", id);
+  }
+
+  if (entry || e)
+    keep_going = cb(store, id, lock, entry, e, data);
+
+  vaultEntryFree(entry);
+  vaultLockRelease(lock);
+  g_clear_error(&e);
+  return (keep_going);
+}
+
+
+/*
+ * 'vaultStoreForeachLocked()' - Visit every id once, tombstones first,
+ *                               then the areas: lock it (without waiting:
+ *                               lock NULL and LOCKED when another process
+ *                               holds it), open it under the lock (a
+ *                               tombstone wins; an interrupted erase is
+ *                               finished) and pass the writable entry, or
+ *                               the error (CORRUPT for a data file without
+ *                               a sidecar).  The ids are listed first, so
+ *                               changes made by cb never disturb the walk.
+ *                               IO when a directory cannot be read.
+ */
+
+bool
+vaultStoreForeachLocked(vault_store_t *store, vault_locked_cb_t cb, void *data, GError **error)
+{
+  GPtrArray	*order = g_ptr_array_new();
+  GHashTable	*seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  char		*tombstones = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
+  bool		ok;
+
+  g_return_val_if_fail(store != NULL && cb != NULL, false);
+
+  ok = collect_ids(tombstones, false, order, seen, error);
+  for (guint i = 0; ok && i < vaultConfigGetAreaCount(store->config); i ++)
+    ok = collect_ids(vaultConfigGetAreaPath(store->config, i), true, order, seen, error);
+
+  for (guint i = 0; ok && i < order->len; i ++)
+    if (!visit_locked(store, g_ptr_array_index(order, i), cb, data))
+      break;
+
+  g_ptr_array_free(order, TRUE);
+  g_hash_table_unref(seen);
+  g_free(tombstones);
+  return (ok);
+}
+
+
+/*
  * Originator usage, counted from the sidecars on disk.
  */
 

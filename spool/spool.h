@@ -374,6 +374,36 @@ extern vault_gate_t	*vaultGateBeginQuery(vault_store_t *store, const char *queue
 /* After the answer is built (NULL allowed). */
 extern void		vaultGateEndQuery(vault_gate_t *gate);
 
+/*
+ * Batches (spool-batch.c): state changes of many entries made durable
+ * together, for the boot sweep.  vaultBatchSetState changes the entry in
+ * memory and writes its new sidecar to <id>.meta.tmp without fsync; the
+ * batch keeps the entry's lock (a duplicate of it) until the commit.
+ * vaultBatchCommit makes every tmp file durable (syncfs, then fsync), then
+ * renames them all, fsyncs each area directory once and appends all the
+ * journal records in one write and one fsync (doc/FORMAT.md).  Nothing of
+ * a batch is durable before vaultBatchCommit returns.
+ */
+
+typedef struct _vault_batch_s vault_batch_t;	/* Pending state changes */
+
+/* Callback for vaultStoreForeachLocked: lock is held (NULL with error LOCKED when another process holds it); entry is opened under it, or NULL with error.  Both are freed after the call.  Return false to stop. */
+typedef bool (*vault_locked_cb_t)(vault_store_t *store, const char *id, vault_lock_t *lock, vault_entry_t *entry, const GError *error, void *data);
+
+/* Visit every id once (tombstones, then the areas): lock it without waiting, then open it (one read of its sidecar).  IO when a directory cannot be read. */
+extern bool		vaultStoreForeachLocked(vault_store_t *store, vault_locked_cb_t cb, void *data, GError **error);
+
+extern vault_batch_t	*vaultBatchNew(vault_store_t *store);
+/* Queue a change to a state other than DONE/DISCARDED (those are vaultEntryErase); the entry shows it at once, durable only after the commit.  STATE, INVALID, IO (entry unchanged). */
+extern bool		vaultBatchSetState(vault_batch_t *batch, vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error);
+/* Changes queued / true when the batch should be committed (its locks and tmp files use file descriptors). */
+extern guint		vaultBatchGetPending(const vault_batch_t *batch);
+extern bool		vaultBatchIsFull(const vault_batch_t *batch);
+/* Make every queued change durable and journal it; *committed counts those that were.  The batch is empty (and reusable) afterwards.  IO names the first failure. */
+extern bool		vaultBatchCommit(vault_batch_t *batch, guint *committed, GError **error);
+/* Drop what was not committed (tmp files removed, locks released; the sidecars on disk keep their old state) and free the batch. */
+extern void		vaultBatchFree(vault_batch_t *batch);
+
 G_END_DECLS
 
 #endif /* !VAULT_SPOOL_H */

@@ -13,22 +13,6 @@
 
 
 /*
- * 'known_open_bug()' - True for the open bug of known/README.md (a time
- *                      before the year 1000 does not round-trip), unless
- *                      $FUZZ_STRICT is set: known/ runs its reproducers
- *                      strictly, so the fix shows there (XPASS).
- */
-
-static bool
-known_open_bug(const _vault_meta_t *meta)
-{
-  const gint64 year_1000 = G_GINT64_CONSTANT(-30610224000);	/* 1000-01-01T00:00:00Z */
-
-  return (!getenv("FUZZ_STRICT") && (meta->stored_utc < year_1000 || meta->changed_utc < year_1000));
-}
-
-
-/*
  * 'LLVMFuzzerTestOneInput()' - Sign the body, parse it; a success must
  *                              round-trip through _vaultMetaToData.
  */
@@ -53,9 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char	*out = _vaultMetaToData(meta, &key, &len);
     _vault_meta_t *again = _vaultMetaFromData(out, len, &key, &error);
 
-    if (!again && known_open_bug(meta))
-      g_clear_error(&error);
-    else if (!again)			/* What we write we must read back */
+    if (!again)			/* What we write we must read back */
     {
       fprintf(stderr, "round trip failed: %s\n--- written:\n%s\n", error ? error->message : "?", out);
       __builtin_trap();
