@@ -12,6 +12,6 @@ tests_counters_ipp_harness_SOURCES = tests/counters/ipp-harness.c daemon/vaultd-
 tests_counters_ipp_harness_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon
 tests_counters_ipp_harness_LDADD = $(VAULT_SPOOL_LIBS) $(CUPS_LIBS)
 
-COUNTERS_IPP_TESTS = tests/counters/ipp.sh tests/counters/e2e.sh
+COUNTERS_IPP_TESTS = tests/counters/ipp.sh tests/counters/e2e.sh tests/counters/ordering.sh
 TESTS += $(COUNTERS_IPP_TESTS)
 EXTRA_DIST += $(COUNTERS_IPP_TESTS) tests/counters/counters.test
