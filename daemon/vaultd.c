@@ -67,6 +67,32 @@ main(int  argc,
 
 
 /*
+ * 'open_store()' - Load the configuration and open the store; on failure
+ *                  say why on stderr and return NULL (nothing to free).
+ */
+
+static vault_store_t *
+open_store(const char     *config_path,
+           vault_config_t **config)
+{
+  vault_store_t		*store = NULL;
+  g_autoptr(GError)	error = NULL;
+
+  if ((*config = vaultConfigLoad(config_path, &error)) != NULL &&
+      (store = vaultStoreOpen(*config, &error)) == NULL)
+  {
+    vaultConfigFree(*config);
+    *config = NULL;
+  }
+
+  if (!store)
+    fprintf(stderr, "vaultd: %s\n", error->message);
+
+  return (store);
+}
+
+
+/*
  * 'run_recover()' - Open the store, sweep it, print the summary.
  *
  * Exit status: 0 when the sweep ran (entries it could not read are reported
@@ -84,18 +110,8 @@ run_recover(const char *config_path,
   g_autoptr(GDateTime)	now = g_date_time_new_now_local();
   g_autoptr(GError)	error = NULL;
 
-  if ((config = vaultConfigLoad(config_path, &error)) == NULL)
-  {
-    fprintf(stderr, "vaultd: %s\n", error->message);
+  if ((store = open_store(config_path, &config)) == NULL)
     return (1);
-  }
-
-  if ((store = vaultStoreOpen(config, &error)) == NULL)
-  {
-    fprintf(stderr, "vaultd: %s\n", error->message);
-    vaultConfigFree(config);
-    return (1);
-  }
 
   ok = vaultdRecover(store, now, &sweep, &error);
 
@@ -171,18 +187,8 @@ run_service(const char *config_path,
   int			status = 1;
   g_autoptr(GError)	error = NULL;
 
-  if ((config = vaultConfigLoad(config_path, &error)) == NULL)
-  {
-    fprintf(stderr, "vaultd: %s\n", error->message);
+  if ((store = open_store(config_path, &config)) == NULL)
     return (1);
-  }
-
-  if ((store = vaultStoreOpen(config, &error)) == NULL)
-  {
-    fprintf(stderr, "vaultd: %s\n", error->message);
-    vaultConfigFree(config);
-    return (1);
-  }
 
   signal(SIGPIPE, SIG_IGN);		/* cupsd may go away mid-request */
   loop = g_main_loop_new(NULL, FALSE);

@@ -57,27 +57,6 @@ valid_uuid(const char *uuid)
 
 
 /*
- * 'valid_queue()' - The CUPS printer-name alphabet: 1..127 bytes, no
- *                   control characters, space, DEL, / \ ? ' " or #.
- */
-
-static bool
-valid_queue(const char *queue)
-{
-  size_t len = queue ? strlen(queue) : 0;
-
-  if (len == 0 || len >= 128)
-    return (false);
-
-  for (const unsigned char *p = (const unsigned char *)queue; *p; p ++)
-    if (*p <= ' ' || *p == 127 || strchr("/\\?'\"#", *p))
-      return (false);
-
-  return (true);
-}
-
-
-/*
  * '_vaultJobValidate()' - Check the fields of a job that make its identity
  *                         and that become file contents.  INVALID names the
  *                         first bad field.
@@ -90,7 +69,7 @@ _vaultJobValidate(const vault_job_t *job, GError **error)
 
   if (!valid_uuid(job->uuid))
     bad = "job-uuid (expected urn:uuid: and 36 hex digits or dashes)";
-  else if (!valid_queue(job->queue))
+  else if (!vaultQueueNameIsValid(job->queue))
     bad = "queue name (1 to 127 bytes, no spaces, control characters, / \\ ? ' \" or #)";
   else if (job->created <= 0)
     bad = "time-at-creation (must be positive)";
