@@ -118,7 +118,7 @@ run_recover(const char *config_path,
   if (!ok)
     fprintf(stderr, "vaultd: %s\n", error->message);
   else if (!quiet)
-    printf("vaultd: %u entries: %u resurrected, %u already held, %u incomplete discarded, "
+    printf("vaultd: %u entries: %u resurrected, %u already resurrected, %u incomplete removed, "
            "%u stale discarded, %u tombstones pruned, %u busy, %u unreadable\n",
            sweep.seen, sweep.resurrected, sweep.kept, sweep.incomplete, sweep.stale,
            sweep.pruned, sweep.busy, sweep.unreadable);
