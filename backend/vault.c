@@ -418,6 +418,27 @@ take_grant(run_t *run)			/* I - Run */
 
 
 /*
+ * 'hold_discarded()' - A run of a job whose entry the vault discarded (too
+ *                      old after a restart): print nothing, and hold the
+ *                      job rather than cancel it, so that vaultd cancels
+ *                      it with a message and its owner gets the notice.
+ */
+
+static outcome_t
+hold_discarded(run_t *run)		/* I - Run */
+{
+  const char *message = "Discarded by the vault: this job was interrupted by a restart and is too old to print; "
+                        "it will not be printed. Cancel it, and print it again if it is still needed.";
+
+  drain_input(run);
+  backendLog("INFO", "%s", message);
+  backendNoticeAfterHold(run->job.job.job_id, message);	/* cupsd clears our last line on HOLD */
+
+  return (OUTCOME_HELD);
+}
+
+
+/*
  * 'act_on_entry()' - Decide by the entry's state what this run does.
  */
 
@@ -433,9 +454,7 @@ act_on_entry(run_t  *run,		/* I - Run */
         return (OUTCOME_ALREADY_DONE);
 
     case VAULT_STATE_DISCARDED :
-        drain_input(run);
-        backendLog("INFO", "This job was discarded from the vault; it is not printed.");
-        return (OUTCOME_DISCARDED);
+        return (hold_discarded(run));
 
     case VAULT_STATE_AWAITING :
         if (run->waited)		/* Not a release: the run we waited for held it */
@@ -542,6 +561,27 @@ peek_input(run_t  *run,			/* I - Run */
 
 
 /*
+ * 'journal_refusal()' - Journal a reference document this run refuses
+ *                       (under the submitting job's identity), say so and
+ *                       cancel the job: nothing is printed.
+ */
+
+static outcome_t
+journal_refusal(run_t      *run,	/* I - Run */
+                const char *reason,	/* I - Why, for the journal */
+                const char *message)	/* I - Why, for the job's owner */
+{
+  vault_record_t r = { 0, NULL, run->job.job.uuid, run->job.job.created, run->job.job.job_id, run->job.job.queue, run->job.job.user, "none", "refused", run->actor, reason };
+
+  vaultJournalAppend(run->store, &r, NULL);
+  drain_input(run);
+  backendLog("ERROR", "%s", message);
+
+  return (OUTCOME_DISCARDED);
+}
+
+
+/*
  * 'refuse_reference()' - A reference that does not verify: journal it, print nothing.
  */
 
@@ -549,15 +589,10 @@ static outcome_t
 refuse_reference(run_t        *run,	/* I - Run */
                  const GError *why)	/* I - Why it failed */
 {
-  char			reason[512];
-  vault_record_t	r = { 0, NULL, run->job.job.uuid, run->job.job.created, run->job.job.job_id, run->job.job.queue, run->job.job.user, "none", "refused", run->actor, reason };
+  g_autofree char *reason  = g_strdup_printf("a vault reference document was refused, nothing printed: %s", why->message);
+  g_autofree char *message = g_strdup_printf("This job is a vault reference that does not verify for %s; nothing was printed.", run->job.job.user);
 
-  snprintf(reason, sizeof(reason), "a vault reference document was refused, nothing printed: %s", why->message);
-  vaultJournalAppend(run->store, &r, NULL);
-  drain_input(run);
-  backendLog("ERROR", "This job is a vault reference that does not verify for %s; nothing was printed.", run->job.job.user);
-
-  return (OUTCOME_DISCARDED);
+  return (journal_refusal(run, reason, message));
 }
 
 
@@ -589,10 +624,14 @@ run_reference(run_t  *run,		/* I - Run */
     if (!g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
       return (OUTCOME_ERROR);
     g_clear_error(error);
-    drain_input(run);
-    backendLog("INFO", "The vault no longer holds the job this one stands for; nothing was printed.");
-    return (OUTCOME_DISCARDED);
+    return (journal_refusal(run, "a vault reference to an entry the vault no longer holds was submitted; nothing printed",
+                            "The vault no longer holds the job this one stands for; nothing was printed."));
   }
+
+  // A reference to a job already printed or discarded is a replay.
+  if (vaultEntryGetState(run->entry) == VAULT_STATE_DONE || vaultEntryGetState(run->entry) == VAULT_STATE_DISCARDED)
+    return (journal_refusal(run, "a vault reference to an entry already printed or discarded was submitted again (replay); nothing printed",
+                            "The job this one stands for was already printed or discarded; nothing was printed."));
 
   return (act_on_entry(run, error));
 }

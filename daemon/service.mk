@@ -32,6 +32,17 @@ SERVICE_INTEGRATION_TESTS = \
 	tests/service/cancel-held.sh \
 	tests/service/forged-reference.sh \
 	tests/service/consult-timeout.sh \
-	tests/service/cupsd-restart.sh
+	tests/service/cupsd-restart.sh \
+	tests/service/power-loss-queue.sh \
+	tests/service/completion-notices.sh \
+	tests/service/unreachable-originator.sh \
+	tests/service/lost-job.sh \
+	tests/service/stale-entry.sh \
+	tests/service/replayed-reference.sh
 TESTS += $(SERVICE_INTEGRATION_TESTS)
 EXTRA_DIST += $(SERVICE_INTEGRATION_TESTS) tests/service/lib.sh
+
+# The recording notifier the tests install as ServerBin/notifier/SCHEME.
+check_PROGRAMS += tests/service/notifier-record
+tests_service_notifier_record_SOURCES = tests/service/notifier-record.c
+tests_service_notifier_record_LDADD = $(CUPS_LIBS)

@@ -87,14 +87,17 @@ recipient_for(vaultd_service_t *svc, const char *user)
 /*
  * 'subscribe()' - Subscribe user to the job and journal it; true on success.
  *
- * After subscribing, the job is held again (it is already held) with
+ * A failed subscription is journalled once and not tried again for the
+ * job (svc->unreachable) while vaultd runs.
+ *
+ * With rehold, after subscribing, the job is held again (it is already held) with
  * Set-Job-Attributes: cupsd then sends the new subscriber a
  * job-state-changed event for the hold, which the earlier hold could not
  * deliver to a subscription that did not exist yet.
  */
 
 static bool
-subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *user, const char *role)
+subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *user, const char *role, bool rehold)
 {
   g_autofree char	*recipient = recipient_for(svc, user), *reason = NULL;
   g_autoptr(GError)	error = NULL;
@@ -105,14 +108,15 @@ subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, 
     g_warning("Job %d: %s %s cannot be subscribed: %s", job->id, role, user, error->message);
     reason = g_strdup_printf("the %s %s could not be consulted: %s", role, user, error->message);
     vaultdJournalNote(svc->store, entry, job->id, reason);
+    g_hash_table_add(svc->unreachable, sub_key(job->id, user));
     return (false);
   }
 
   g_hash_table_add(svc->subscribed, sub_key(job->id, user));
-  if (!vaultdCupsRehold(svc->cups, job->id, &error))
+  if (rehold && !vaultdCupsRehold(svc->cups, job->id, &error))
     g_warning("Job %d: the hold event cannot be repeated: %s", job->id, error->message);
 
-  reason = g_strdup_printf("consulted the %s %s (subscription %d, %s)", role, user, id, recipient ? recipient : "ippget");
+  reason = g_strdup_printf("%s the %s %s (subscription %d, %s)", rehold ? "consulted" : "subscribed to the job's end", role, user, id, recipient ? recipient : "ippget");
   vaultdJournalNote(svc->store, entry, job->id, reason);
   g_message("Job %d (entry %s): %s.", job->id, vaultEntryGetId(entry), reason);
 
@@ -130,7 +134,7 @@ refer_to_representative(vaultd_service_t *svc, vault_entry_t *entry, const vault
   g_autofree char	*message = NULL;
   g_autoptr(GError)	error = NULL;
 
-  if (!subscribe(svc, entry, job, representative, "representative"))
+  if (!subscribe(svc, entry, job, representative, "representative", true))
     return;
 
   message = vaultdHeldMessage(entry, job->entry_id != NULL, representative);
@@ -143,9 +147,11 @@ refer_to_representative(vaultd_service_t *svc, vault_entry_t *entry, const vault
  * 'vaultdConsult()' - Make sure the people who decide about a held vault
  *                     job (entry AWAITING, locked) are notified.
  *
- * The originator is subscribed once.  The representative is subscribed
- * once too, when the originator could not be, or when the entry has been
- * awaiting longer than the consult timeout.  Nothing is changed when
+ * The originator is subscribed once: when that fails (cupsd refuses the
+ * subscription) it is not tried again while the representative is
+ * subscribed or vaultd runs.  The representative is subscribed once too,
+ * when the originator could not be, or when the entry has been awaiting
+ * longer than the consult timeout.  Nothing is changed when
  * cupsd cannot say who is subscribed.
  */
 
@@ -162,9 +168,17 @@ vaultdConsult(vaultd_service_t   *svc,
 
   if (!is_subscribed(svc, job->id, owner, &failed))
   {
+    g_autofree char *key = sub_key(job->id, owner);
+
     if (failed)
       return;
-    reached = subscribe(svc, entry, job, owner, "originator");
+    if (g_hash_table_contains(svc->unreachable, key) ||
+        (representative && *representative && is_subscribed(svc, job->id, representative, &failed)))
+      reached = false;			/* Tried once already: never consulted twice */
+    else if (!failed)
+      reached = subscribe(svc, entry, job, owner, "originator", true);
+    else
+      return;
   }
 
   if (!representative || !*representative || !strcmp(representative, owner))
@@ -183,4 +197,36 @@ vaultdConsult(vaultd_service_t   *svc,
     }
     refer_to_representative(svc, entry, job, representative);
   }
+}
+
+
+/*
+ * 'vaultdNotifyOwner()' - Subscribe the entry's owner to job (unless
+ *                         subscribed or unreachable) before vaultd ends
+ *                         it, so a push notifier delivers the
+ *                         job-completed event; why is journalled.
+ *                         Returns true when the owner is subscribed.
+ *
+ * The job is not held again: a Set-Job-Attributes hold would stop a
+ * pending job that is about to be canceled anyway.  With ippget the notice
+ * cannot be pulled after the job ended (cupsd deletes the subscription).
+ */
+
+bool
+vaultdNotifyOwner(vaultd_service_t   *svc,
+                  vault_entry_t      *entry,
+                  const vaultd_job_t *job,
+                  const char         *why)
+{
+  const char		*owner = vaultEntryGetJob(entry)->user;
+  g_autofree char	*key = sub_key(job->id, owner);
+  bool			failed;
+
+  if (is_subscribed(svc, job->id, owner, &failed))
+    return (true);
+  if (failed || g_hash_table_contains(svc->unreachable, key))
+    return (false);
+
+  vaultdJournalNote(svc->store, entry, job->id, why);
+  return (subscribe(svc, entry, job, owner, "originator", false));
 }

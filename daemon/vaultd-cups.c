@@ -505,8 +505,22 @@ vaultdCupsSubscribe(vaultd_cups_t *cups,
 
 
 /*
- * 'vaultdCupsGetSubscribers()' - The users subscribed to job_id, as an
- *                                array of strings; NULL with an error.
+ * 'add_subscriber()' - Add user (when non-NULL) to users if the
+ *                      subscription's job sub_job is job_id.
+ */
+
+static void
+add_subscriber(GPtrArray *users, const char *user, int sub_job, int job_id)
+{
+  if (user && sub_job == job_id)
+    g_ptr_array_add(users, g_strdup(user));
+}
+
+
+/*
+ * 'vaultdCupsGetSubscribers()' - The users subscribed to job_id (job
+ *                                subscriptions only), as an array of
+ *                                strings; NULL with an error.
  */
 
 GPtrArray *
@@ -517,6 +531,8 @@ vaultdCupsGetSubscribers(vaultd_cups_t *cups,
   ipp_t			*request = new_request(IPP_OP_GET_SUBSCRIPTIONS, 0, "ipp://localhost/", NULL), *response;
   ipp_attribute_t	*attr;
   GPtrArray		*users;
+  const char		*user = NULL;	/* Subscriber of the current group */
+  int			sub_job = 0;	/* Its notify-job-id (0: a printer subscription) */
 
   ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "notify-job-id", job_id);
   ippAddBoolean(request, IPP_TAG_OPERATION, "my-subscriptions", 0);
@@ -533,8 +549,23 @@ vaultdCupsGetSubscribers(vaultd_cups_t *cups,
     return (users);
   }
 
-  for (attr = ippFindAttribute(response, "notify-subscriber-user-name", IPP_TAG_NAME); attr; attr = ippFindNextAttribute(response, "notify-subscriber-user-name", IPP_TAG_NAME))
-    g_ptr_array_add(users, g_strdup(ippGetString(attr, 0, NULL)));
+  // cupsd answers with the printer's subscriptions too: keep those on job_id.
+  for (attr = ippFirstAttribute(response); attr; attr = ippNextAttribute(response))
+  {
+    const char *name = ippGetName(attr);
+
+    if (!name || ippGetGroupTag(attr) != IPP_TAG_SUBSCRIPTION)
+    {
+      add_subscriber(users, user, sub_job, job_id);
+      user = NULL;
+      sub_job = 0;
+    }
+    else if (!strcmp(name, "notify-subscriber-user-name"))
+      user = ippGetString(attr, 0, NULL);
+    else if (!strcmp(name, "notify-job-id"))
+      sub_job = ippGetInteger(attr, 0);
+  }
+  add_subscriber(users, user, sub_job, job_id);
 
   ippDelete(response);
   return (users);

@@ -280,7 +280,9 @@ recreate_job(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *ol
 
 /*
  * 'cancel_job()' - CANCEL: the entry was discarded (stale, incomplete or
- *                  canceled) but its job still waits in cupsd.
+ *                  canceled) but its job still waits in cupsd.  The owner
+ *                  is subscribed first, so the cancel reaches them as a
+ *                  job-completed event.
  */
 
 static void
@@ -288,6 +290,8 @@ cancel_job(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job)
 {
   g_autoptr(GError)	error = NULL;
   char			when[64], *message;
+
+  vaultdNotifyOwner(svc, entry, job, "the discarded entry's CUPS job is to be canceled; telling its owner");
 
   stored_when(entry, when, sizeof(when));
   message = g_strdup_printf("Discarded by the vault: this job (stored %s) was interrupted by a restart and is too old or incomplete to print; it was erased. Print it again if it is still needed.", when);

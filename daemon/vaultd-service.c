@@ -40,8 +40,20 @@ identity_key(const char *queue, const char *uuid, gint64 created)
 
 
 /*
+ * 'entry_key()' - The key of a re-created job in by_entry: its
+ *                 vault-entry-id and its owner; g_free it.
+ */
+
+static char *
+entry_key(const char *entry_id, const char *user)
+{
+  return (g_strdup_printf("%s\t%s", entry_id, user ? user : ""));
+}
+
+
+/*
  * 'index_jobs()' - Replace the job tables with jobs (taken over); the newest
- *                  job of an identity or entry id wins.
+ *                  job of an identity or of an entry id and owner wins.
  */
 
 static void
@@ -63,8 +75,13 @@ index_jobs(vaultd_service_t *svc, GPtrArray *jobs)
     else
       g_free(key);
 
-    if (job->entry_id && ((old = g_hash_table_lookup(svc->by_entry, job->entry_id)) == NULL || old->id < job->id))
-      g_hash_table_insert(svc->by_entry, g_strdup(job->entry_id), job);
+    if (!job->entry_id)
+      continue;
+    key = entry_key(job->entry_id, job->user);
+    if ((old = g_hash_table_lookup(svc->by_entry, key)) == NULL || old->id < job->id)
+      g_hash_table_insert(svc->by_entry, key, job);
+    else
+      g_free(key);
   }
 }
 
@@ -73,6 +90,10 @@ index_jobs(vaultd_service_t *svc, GPtrArray *jobs)
  * 'vaultdServiceFindJob()' - The CUPS job of entry at the last poll: the
  *                            newest job vaultd re-created for it, else the
  *                            job of its identity; NULL when cupsd has none.
+ *
+ * Anyone can put a vault-entry-id attribute on a job of theirs (lp -o), so
+ * a job is taken for the entry's re-created job only when it belongs to
+ * the entry's owner: another user's job never decides about the entry.
  */
 
 const vaultd_job_t *
@@ -83,9 +104,11 @@ vaultdServiceFindJob(vaultd_service_t    *svc,
   const vaultd_job_t	*found;
   g_autofree char	*key = NULL;
 
-  if ((found = g_hash_table_lookup(svc->by_entry, vaultEntryGetId(entry))) != NULL)
+  key = entry_key(vaultEntryGetId(entry), job->user);
+  if ((found = g_hash_table_lookup(svc->by_entry, key)) != NULL)
     return (found);
 
+  g_free(key);
   key = identity_key(job->queue, job->uuid, job->created);
   return (g_hash_table_lookup(svc->by_identity, key));
 }
@@ -136,6 +159,7 @@ vaultdServicePoll(vaultd_service_t *svc)
   {
     g_message("Connected to cupsd at %s; reading every job again.", vaultdCupsGetServer(svc->cups));
     g_hash_table_remove_all(svc->subscribed);	/* cupsd may have lost unflushed subscriptions */
+    g_hash_table_remove_all(svc->unreachable);	/* Job ids may be reused */
     svc->generation = vaultdCupsGetGeneration(svc->cups);
     svc->cupsd_down = false;
   }
@@ -223,6 +247,7 @@ vaultdServiceStart(vault_store_t *store,
   svc->by_entry    = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   svc->subscribed  = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   svc->warned      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  svc->unreachable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   svc->recipient   = recipient && *recipient ? g_strdup(recipient) : NULL;
 
   g_message("Service started: cupsd at %s, polling every %u ms, notices by %s.", vaultdCupsGetServer(svc->cups), svc->interval_ms, svc->recipient ? svc->recipient : "ippget");
@@ -252,6 +277,7 @@ vaultdServiceStop(vaultd_service_t *svc)
   g_hash_table_destroy(svc->by_entry);
   g_hash_table_destroy(svc->subscribed);
   g_hash_table_destroy(svc->warned);
+  g_hash_table_destroy(svc->unreachable);
   vaultdCupsFree(svc->cups);
   g_free(svc->recipient);
   g_free(svc);

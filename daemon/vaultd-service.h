@@ -85,10 +85,11 @@ struct _vaultd_service_s
   bool		cupsd_down;	/* Last poll could not reach cupsd (logged once) */
   GPtrArray	*jobs;		/* cupsd's jobs at the last poll */
   GHashTable	*by_identity;	/* "queue\tuuid\tcreated" -> newest vaultd_job_t */
-  GHashTable	*by_entry;	/* vault-entry-id -> newest re-created vaultd_job_t */
+  GHashTable	*by_entry;	/* "vault-entry-id\towner" -> newest re-created vaultd_job_t */
   GHashTable	*subscribed;	/* "job-id\tuser" known to have a subscription */
   guint		generation;	/* cupsd connection the cache above belongs to */
   GHashTable	*warned;	/* Entry ids already warned about (no repeats) */
+  GHashTable	*unreachable;	/* "job-id\tuser" whose subscription failed (not tried again) */
   char		*recipient;	/* notify-recipient-uri template ("%u" = user) or NULL (ippget) */
 };
 
@@ -126,6 +127,9 @@ extern char		*vaultdHeldMessage(const vault_entry_t *entry, bool recreated, cons
  */
 
 extern void		vaultdConsult(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job);
+
+/* Subscribe the owner (unless subscribed) so a push notifier tells them the job ends; true when subscribed. */
+extern bool		vaultdNotifyOwner(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *why);
 
 /* Journal an event that does not change the entry's state (from = to). */
 extern void		vaultdJournalNote(vault_store_t *store, const vault_entry_t *entry, int job_id, const char *reason);

@@ -165,3 +165,30 @@ vs_install_backend() {
 	[ -n "${VS_VAULT_BACKEND:-}" ] && install -m 0700 "$VS_VAULT_BACKEND" "$BED/bin/backend/vault"
 	return 0
 }
+
+# vs_install_notifier [SCHEME] - install the recording notifier
+# (tests/service/notifier-record) as ServerBin/notifier/SCHEME (default
+# vaulttest) and have it append to $VS_NOTICES (mode 0666: it runs as lp).
+# Before vb_start (the log's path reaches it through cupsd's SetEnv).
+VS_NOTICES=${BED:-/tmp}/notices.log
+vs_install_notifier() {
+	VS_NOTICES=$BED/notices.log
+	mkdir -p "$BED/bin/notifier"
+	install -m 0755 "${VS_NOTIFIER:-$top_builddir/tests/service/notifier-record}" \
+		"$BED/bin/notifier/${1:-vaulttest}"
+	: >"$VS_NOTICES"
+	chmod 0666 "$VS_NOTICES"
+	bed_setenv VAULT_NOTICE_LOG "$VS_NOTICES"
+}
+
+# vs_notices - the events the recording notifier received, one
+# "recipient event job-id job-state" a line.
+vs_notices() {
+	tr '\t' ' ' <"$VS_NOTICES" 2>/dev/null
+}
+
+# vs_has_notice RECIPIENT EVENT JOB STATE - true once the recording
+# notifier delivered EVENT for JOB in STATE to RECIPIENT.
+vs_has_notice() {
+	vs_notices | grep -qxF "$1 $2 $3 $4"
+}
