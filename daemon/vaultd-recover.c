@@ -56,6 +56,7 @@
 
 static bool	sweep_entry(vault_store_t *store, const char *id, vault_lock_t *lock, vault_entry_t *entry, const GError *load_error, void *data);
 static void	sweep_unreadable(vault_store_t *store, const char *id, vault_lock_t *lock, const GError *load_error, vaultd_sweep_t *sweep);
+static void	sweep_all_temporaries(vault_store_t *store, vaultd_sweep_t *sweep);
 static void	sweep_locked(vault_store_t *store, vault_entry_t *entry, vault_batch_t *batch, vaultd_sweep_t *sweep, GDateTime *now);
 static void	commit_batch(vault_batch_t *batch, vaultd_sweep_t *sweep);
 
@@ -150,9 +151,79 @@ vaultdRecover(vault_store_t  *store,
   ok        = vaultStoreForeachLocked(store, sweep_entry, &ctx, error);
   commit_batch(ctx.batch, sweep);
   vaultBatchFree(ctx.batch);
+  sweep_all_temporaries(store, sweep);
   close(fd);
 
   return (ok);
+}
+
+
+/*
+ * 'sweep_temporaries()' - Remove the <id>.meta.tmp files of dir: a crash
+ *                         between writing a sidecar's temporary copy and
+ *                         renaming it leaves one, with the entry's wrapped
+ *                         key inside, which nothing else would ever remove.
+ *                         Each is removed under its entry's lock (a live
+ *                         run may be writing it); the directory is fsynced
+ *                         once when anything went.
+ */
+
+static void
+sweep_temporaries(vault_store_t  *store,
+                  const char     *path,
+                  vaultd_sweep_t *sweep)
+{
+  static const char	suffix[] = _VAULT_META_SUFFIX _VAULT_TMP_SUFFIX;
+  GDir			*dir = g_dir_open(path, 0, NULL);
+  const char		*name;
+  guint			removed = 0;
+
+  while (dir && (name = g_dir_read_name(dir)) != NULL)
+  {
+    g_autofree char	*id = NULL, *file = NULL;
+    vault_lock_t	*lock;
+
+    if (strlen(name) != _VAULT_ID_LEN + sizeof(suffix) - 1 || strcmp(name + _VAULT_ID_LEN, suffix))
+      continue;
+
+    id = g_strndup(name, _VAULT_ID_LEN);
+    if (!_vaultIdIsValid(id) || (lock = vaultLockAcquire(store, id, false, NULL)) == NULL)
+      continue;
+
+    file = g_build_filename(path, name, NULL);
+    if (_vaultIoUnlink(store->io, file) == 0)
+    {
+      g_message("Entry %s: removed %s, left by a crash while its sidecar was written.", id, file);
+      removed ++;
+    }
+    vaultLockRelease(lock);
+  }
+
+  if (dir)
+    g_dir_close(dir);
+
+  if (removed && _vaultIoFsyncDir(store->io, path) < 0)
+    g_warning("Cannot fsync %s: %s", path, g_strerror(errno));
+
+  sweep->temporaries += removed;
+}
+
+
+/*
+ * 'sweep_all_temporaries()' - sweep_temporaries in every area and in
+ *                             <root>/tombstones.
+ */
+
+static void
+sweep_all_temporaries(vault_store_t  *store,
+                      vaultd_sweep_t *sweep)
+{
+  const vault_config_t	*config = vaultStoreGetConfig(store);
+  g_autofree char	*tombstones = g_build_filename(vaultConfigGetRoot(config), _VAULT_TOMBSTONES_DIR, NULL);
+
+  for (guint i = 0; i < vaultConfigGetAreaCount(config); i ++)
+    sweep_temporaries(store, vaultConfigGetAreaPath(config, i), sweep);
+  sweep_temporaries(store, tombstones, sweep);
 }
 
 

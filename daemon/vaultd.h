@@ -25,6 +25,7 @@ typedef struct vaultd_sweep_s
   guint		pruned;		/* Old tombstones removed */
   guint		busy;		/* Locked by a live process, left alone */
   guint		unreadable;	/* Sidecar unreadable or data without sidecar: left on disk */
+  guint		temporaries;	/* <id>.meta.tmp left by a crash mid-write, removed */
 } vaultd_sweep_t;
 
 /* The boot sweep: run before cupsd starts; idempotent; touches no network. */

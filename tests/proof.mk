@@ -11,8 +11,11 @@ tests_crash_crash_recover_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_crash_crash_recover_LDADD = $(VAULT_SPOOL_LIBS)
 TESTS += tests/crash/crash-recover
 
-# libFuzzer targets, built with clang by tests/fuzz/build.sh, short runs.
+# Crash sweep along one job's life through the backend (stop and drop at
+# every I/O step, then recovery, re-run, release); libFuzzer targets, built
+# with clang by tests/fuzz/build.sh, short runs.
 PROOF_SCRIPT_TESTS = \
+	tests/crash/backend-sweep.sh \
 	tests/fuzz/run.sh \
 	tests/load/load.sh \
 	tests/perm/perm.sh \
