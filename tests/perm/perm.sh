@@ -10,7 +10,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/bed/bed.sh"
 . "$top_srcdir/tests/backend/lib.sh"
 bed_init "$@"
-tap_plan 15
+tap_plan 16
 
 OWNER=daemon OTHER=nobody
 PW=JobPw-4e1f CRED=UriCred-93b2 DATA=JobData-7c55
@@ -105,5 +105,22 @@ as "$OTHER" cancel "$hid" >"$BED/cancel.out" 2>&1
 as "$OTHER" lp -i "$hid" -H resume >"$BED/release.out" 2>&1
 tap_diag "$OTHER cancel: $(cat "$BED/cancel.out")" "$OTHER release: $(cat "$BED/release.out")"
 tap_is "$(bed_job_attr "$hid" job-state)" pending-held "$OTHER's Cancel-Job and Release-Job on $OWNER's held job are refused"
+# Release-Job straight over IPP, claiming to be the owner: the policy
+# authenticates job operations, so the claimed name does not count.
+cat >"$BED/release.test" <<EOF
+{
+	OPERATION Release-Job
+	GROUP operation-attributes-tag
+	ATTR charset attributes-charset utf-8
+	ATTR naturalLanguage attributes-natural-language en
+	ATTR uri job-uri \$uri
+	ATTR name requesting-user-name $OWNER
+}
+EOF
+chmod 0644 "$BED/release.test"
+as "$OTHER" ipptool -tv -T 5 "$BED_CUPSD_URI/jobs/$hid" "$BED/release.test" >"$BED/release-ipp.out" 2>&1
+tap_diag "$OTHER Release-Job as '$OWNER': $(grep -m1 'status-code' "$BED/release-ipp.out")"
+tap_ok "$OTHER's Release-Job claiming to be $OWNER is refused (client-error-forbidden), the job still held" eval \
+	'grep -q "status-code = client-error-forbidden" "$BED/release-ipp.out" && [ "$(bed_job_attr "$hid" job-state)" = pending-held ]' 
 as "$OWNER" cancel "$hid" >"$BED/cancel-owner.out" 2>&1
 tap_ok "$OWNER can cancel the job (the refusal was about the user)" bed_wait_job "$hid" canceled 10
