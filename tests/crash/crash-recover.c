@@ -513,7 +513,7 @@ crash_at(const char *mode, guint n, GString *gaps)
 
   g_assert_cmpint(sweep(NULL, &out), ==, 0);		/* And once more: clean */
   take_snapshot(&again);
-  if (!strstr(out, " 0 resurrected,") || !strstr(out, " 0 incomplete discarded, 0 stale discarded, 0 tombstones pruned, 0 busy, 0 unreadable"))
+  if (!strstr(out, " 0 resurrected,") || !strstr(out, " 0 incomplete removed, 0 stale discarded, 0 tombstones pruned, 0 busy, 0 unreadable, 0 leftover temporary files removed"))
     g_string_append_printf(after.problems, "the further sweep was not clean: %s; ", out);
   if (again.records != after.records)
     g_string_append_printf(after.problems, "the further sweep journalled %u records; ", again.records - after.records);
