@@ -5,6 +5,9 @@ backend_PROGRAMS += backend/vault
 backend_vault_SOURCES = \
 	backend/backend.h \
 	backend/vault.c \
+	backend/vault-run.h \
+	backend/vault-input.c \
+	backend/vault-ref.c \
 	backend/vault-job.c \
 	backend/vault-inner.c \
 	backend/vault-log.c \

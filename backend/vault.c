@@ -16,16 +16,19 @@
  *                    (a job protected by its originator's secret only with
  *                    vaultd's grant, else held again: vault-secret.c)
  *     DONE           an earlier run printed it: exit OK, print nothing
- *     DISCARDED      exit CANCEL
+ *     DISCARDED      (too old after a restart) exit HOLD, print nothing:
+ *                    vaultd cancels the job with a notice to its owner
  *   Durable order: commit before SENDING, SENDING before the inner backend
  *   starts.  The inner backend's exit status decides: OK -> DONE (erased),
  *   CANCEL -> DISCARDED (erased), any other -> STORED and the same status
  *   to cupsd so its ErrorPolicy applies.
  * exit_status() is the one place that maps results and errors to
- * CUPS_BACKEND_* codes: the retry/hold/cancel policy.
+ * CUPS_BACKEND_* codes: the retry/hold/cancel policy.  The job data and
+ * storing a new job are in vault-input.c; jobs whose document is a vault
+ * reference (re-created by vaultd) in vault-ref.c.
  */
 
-#include "backend.h"
+#include "vault-run.h"
 
 #include <cups/backend.h>
 #include <errno.h>
@@ -36,44 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BACKEND_IO_SIZE 65536
 
-/* What a run did, before it becomes an exit code. */
-typedef enum outcome_e
-{
-  OUTCOME_PRINTED,		/* Printed and erased */
-  OUTCOME_ALREADY_DONE,		/* An earlier run printed it */
-  OUTCOME_HELD,			/* Interrupted: held for a decision */
-  OUTCOME_DISCARDED,		/* Discarded (entry or inner backend said cancel) */
-  OUTCOME_INNER,		/* Inner backend status passed to cupsd, entry kept */
-  OUTCOME_TERMINATED,		/* cupsd sent SIGTERM while printing */
-  OUTCOME_ERROR			/* A fault; see the GError */
-} outcome_t;
-
-/* Everything one run holds. */
-typedef struct run_s
-{
-  int			argc;		/* Arguments */
-  char			**argv;
-  backend_uri_t		uri;		/* Device URI parts */
-  backend_job_t		job;		/* Job identity */
-  backend_inner_t	inner;		/* Inner backend */
-  vault_config_t	*config;	/* vault.conf */
-  vault_store_t		*store;		/* Open store */
-  char			*id;		/* Entry id */
-  vault_lock_t		*lock;		/* Entry lock, held for the whole run */
-  vault_entry_t		*entry;		/* The job's entry */
-  char			actor[64];	/* "backend[pid]" */
-  bool			waited;		/* An earlier run held the lock */
-  int			inner_status;	/* For OUTCOME_INNER */
-  char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
-  size_t		peek_len;	/* Bytes in peek */
-  bool			peek_stdin;	/* peek was consumed from stdin: store it first */
-  char			*secret;	/* job-password from argv[5] (wiped), or NULL */
-  guint8		key[VAULT_DATA_KEY_SIZE];	/* Data key granted by vaultd */
-  bool			granted;	/* key holds a grant */
-  vault_gate_t		*gate;		/* Queue's print gate while sending */
-} run_t;
 
 
 /*
@@ -106,156 +72,6 @@ scrub_argv0(char *argv0)		/* I - argv[0] */
 
 
 /*
- * 'drain_input()' - Read and drop the job data cupsd sends a re-run.
- *
- * The vault copy is the truth; the data must still be read so the filters
- * in front of us end normally.
- */
-
-static void
-drain_input(run_t *run)			/* I - Run */
-{
-  char	buffer[BACKEND_IO_SIZE];	/* Discarded data */
-
-  if (run->job.data_file)
-    return;
-
-  while (!backendTerminated() && (read(0, buffer, sizeof(buffer)) > 0 || errno == EINTR))
-    errno = 0;
-}
-
-
-/*
- * 'open_input()' - Open the job data: argv[6] or stdin.  Returns fd or -1.
- */
-
-static int
-open_input(run_t   *run,		/* I - Run */
-           guint64 *size_hint,		/* O - Expected bytes (0 unknown) */
-           GError  **error)		/* O - Error */
-{
-  struct stat	info;			/* File information */
-  int		fd = 0;			/* Input */
-
-  *size_hint = 0;
-
-  if (run->job.data_file && (fd = open(run->job.data_file, O_RDONLY | O_CLOEXEC)) < 0)
-  {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to open the print file: %s", g_strerror(errno));
-    return (-1);
-  }
-
-  if (!fstat(fd, &info) && S_ISREG(info.st_mode))
-    *size_hint = (guint64)info.st_size;
-
-  return (fd);
-}
-
-
-/*
- * 'copy_input()' - Encrypt the job data from fd into the RECEIVING entry.
- */
-
-static bool
-copy_input(run_t  *run,			/* I - Run */
-           int    fd,			/* I - Input */
-           GError **error)		/* O - Error */
-{
-  char		*buffer = g_malloc(BACKEND_IO_SIZE);
-  ssize_t	bytes;			/* Bytes read */
-  bool		ok = true;		/* Result */
-  bool		side_open = fd == 0;	/* Filters feed stdin and may ask */
-
-  if (run->peek_stdin && run->peek_len && !vaultEntryWrite(run->entry, run->peek, run->peek_len, error))
-  {
-    g_free(buffer);
-    return (false);
-  }
-
-  for (;;)
-  {
-    if (backendTerminated())
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "The job was stopped while it was being stored.");
-      ok = false;
-      break;
-    }
-
-    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
-      side_open = false;		/* poll failed: plain blocking reads */
-
-    if ((bytes = read(fd, buffer, BACKEND_IO_SIZE)) == 0)
-      break;
-    else if (bytes < 0 && errno == EINTR)
-      continue;
-    else if (bytes < 0)
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
-      ok = false;
-      break;
-    }
-    else if (!vaultEntryWrite(run->entry, buffer, (size_t)bytes, error))
-    {
-      ok = false;
-      break;
-    }
-  }
-
-  memset(buffer, 0, BACKEND_IO_SIZE);
-  g_free(buffer);
-
-  return (ok);
-}
-
-
-/*
- * 'store_job()' - Store a new job: create, copy the data in, commit.
- *
- * Returns true when the entry is STORED (durable).  On failure nothing of
- * the job stays in the vault; the spool journals a refusal (FULL, QUOTA)
- * or a failed write itself, and the rest of the input is drained so the
- * filters in front of us end normally.
- */
-
-static bool
-store_job(run_t  *run,			/* I - Run */
-          GError **error)		/* O - Error */
-{
-  guint64	size_hint;		/* Expected size */
-  int		fd;			/* Input */
-  bool		ok;			/* Result */
-
-  if ((fd = open_input(run, &size_hint, error)) < 0)
-    return (false);
-
-  if ((run->entry = vaultEntryCreate(run->store, run->lock, &run->job.job, size_hint, run->secret, error)) == NULL)
-    ok = false;
-  else if ((ok = copy_input(run, fd, error)) == false)
-  {
-    vaultEntryAbort(run->entry, (*error)->message);
-    vaultEntryFree(run->entry);
-    run->entry = NULL;
-  }
-  else if ((ok = vaultEntryCommit(run->entry, run->actor, error)) == false)
-  {
-    vaultEntryAbort(run->entry, (*error)->message);
-    vaultEntryFree(run->entry);
-    run->entry = NULL;
-  }
-
-  if (fd > 0)
-    close(fd);
-
-  if (!ok && (g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_FULL) || g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_QUOTA)))
-    drain_input(run);
-  else if (ok)
-    backendLog("INFO", "Job stored in the vault; printing it.");
-
-  return (ok);
-}
-
-
-/*
  * 'hold_entry()' - Mark an interrupted entry AWAITING and say why.
  *
  * The last INFO line becomes the job's job-printer-state-message.
@@ -273,7 +89,7 @@ hold_entry(run_t  *run,			/* I - Run */
   if (vaultEntryGetState(run->entry) != VAULT_STATE_AWAITING && !vaultEntrySetState(run->entry, VAULT_STATE_AWAITING, run->actor, "printing was interrupted; held for a decision", error))
     return (OUTCOME_ERROR);
 
-  drain_input(run);
+  backendRunDrainInput(run);
 
   gmtime_r(&when, &tm);
   strftime(stored, sizeof(stored), "%Y-%m-%d %H:%M UTC", &tm);
@@ -430,7 +246,7 @@ hold_discarded(run_t *run)		/* I - Run */
   const char *message = "Discarded by the vault: this job was interrupted by a restart and is too old to print; "
                         "it will not be printed. Cancel it, and print it again if it is still needed.";
 
-  drain_input(run);
+  backendRunDrainInput(run);
   backendLog("INFO", "%s", message);
   backendNoticeAfterHold(run->job.job.job_id, message);	/* cupsd clears our last line on HOLD */
 
@@ -439,17 +255,17 @@ hold_discarded(run_t *run)		/* I - Run */
 
 
 /*
- * 'act_on_entry()' - Decide by the entry's state what this run does.
+ * 'backendRunActOnEntry()' - Decide by the entry's state what this run does.
  */
 
-static outcome_t
-act_on_entry(run_t  *run,		/* I - Run */
+outcome_t
+backendRunActOnEntry(run_t  *run,		/* I - Run */
              GError **error)		/* O - Error */
 {
   switch (vaultEntryGetState(run->entry))
   {
     case VAULT_STATE_DONE :
-        drain_input(run);
+        backendRunDrainInput(run);
         backendLog("INFO", "This job was already printed by an earlier run; it is not printed again.");
         return (OUTCOME_ALREADY_DONE);
 
@@ -461,12 +277,12 @@ act_on_entry(run_t  *run,		/* I - Run */
           return (hold_entry(run, error));
         if (vaultEntryHasSecret(run->entry) && !take_grant(run))
           return (hold_entry(run, error));
-        drain_input(run);
+        backendRunDrainInput(run);
         backendLog("INFO", "Released: printing the stored copy once.");
         return (print_entry(run, error));
 
     case VAULT_STATE_STORED :
-        drain_input(run);
+        backendRunDrainInput(run);
         return (print_entry(run, error));
 
     case VAULT_STATE_SENDING :		/* Our lock: whoever sent it is gone */
@@ -479,7 +295,7 @@ act_on_entry(run_t  *run,		/* I - Run */
           return (OUTCOME_ERROR);
         vaultEntryFree(run->entry);
         run->entry = NULL;
-        if (!store_job(run, error))
+        if (!backendRunStoreJob(run, error))
           return (OUTCOME_ERROR);
         return (print_entry(run, error));
   }
@@ -487,11 +303,11 @@ act_on_entry(run_t  *run,		/* I - Run */
 
 
 /*
- * 'lock_entry()' - Lock the job's entry, waiting for an earlier live run.
+ * 'backendRunLockEntry()' - Lock the job's entry, waiting for an earlier live run.
  */
 
-static bool
-lock_entry(run_t  *run,			/* I - Run */
+bool
+backendRunLockEntry(run_t  *run,			/* I - Run */
            GError **error)		/* O - Error */
 {
   GError	*local = NULL;		/* First attempt's error */
@@ -514,130 +330,6 @@ lock_entry(run_t  *run,			/* I - Run */
 
 
 /*
- * 'peek_input()' - Read the first bytes of the data into run->peek: from
- *                  argv[6] without consuming it, or from stdin (then
- *                  copy_input stores them first).
- */
-
-static bool
-peek_input(run_t  *run,			/* I - Run */
-           GError **error)		/* O - Error */
-{
-  int		fd = 0;			/* Input */
-  ssize_t	bytes;			/* Bytes read */
-  bool		side_open;		/* Answer the side channel meanwhile */
-
-  if (run->job.data_file && (fd = open(run->job.data_file, O_RDONLY | O_CLOEXEC)) < 0)
-  {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to open the print file: %s", g_strerror(errno));
-    return (false);
-  }
-
-  run->peek_stdin = !run->job.data_file;
-  side_open       = run->peek_stdin;
-  while (run->peek_len < sizeof(run->peek))
-  {
-    // A filter may ask over the side channel before it writes anything.
-    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
-      side_open = false;
-
-    if ((bytes = read(fd, run->peek + run->peek_len, sizeof(run->peek) - run->peek_len)) == 0)
-      break;
-    else if (bytes < 0 && errno == EINTR)
-      continue;
-    else if (bytes < 0)
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
-      break;
-    }
-    run->peek_len += (size_t)bytes;
-  }
-
-  if (fd > 0)
-    close(fd);
-
-  return (!error || !*error);
-}
-
-
-/*
- * 'journal_refusal()' - Journal a reference document this run refuses
- *                       (under the submitting job's identity), say so and
- *                       cancel the job: nothing is printed.
- */
-
-static outcome_t
-journal_refusal(run_t      *run,	/* I - Run */
-                const char *reason,	/* I - Why, for the journal */
-                const char *message)	/* I - Why, for the job's owner */
-{
-  vault_record_t r = { 0, NULL, run->job.job.uuid, run->job.job.created, run->job.job.job_id, run->job.job.queue, run->job.job.user, "none", "refused", run->actor, reason };
-
-  vaultJournalAppend(run->store, &r, NULL);
-  drain_input(run);
-  backendLog("ERROR", "%s", message);
-
-  return (OUTCOME_DISCARDED);
-}
-
-
-/*
- * 'refuse_reference()' - A reference that does not verify: journal it, print nothing.
- */
-
-static outcome_t
-refuse_reference(run_t        *run,	/* I - Run */
-                 const GError *why)	/* I - Why it failed */
-{
-  g_autofree char *reason  = g_strdup_printf("a vault reference document was refused, nothing printed: %s", why->message);
-  g_autofree char *message = g_strdup_printf("This job is a vault reference that does not verify for %s; nothing was printed.", run->job.job.user);
-
-  return (journal_refusal(run, reason, message));
-}
-
-
-/*
- * 'run_reference()' - The data is a vault reference (a job vaultd
- *                     re-created): verify it for this job's user, then act
- *                     on the entry it names (AWAITING: a release).
- */
-
-static outcome_t
-run_reference(run_t  *run,		/* I - Run */
-              GError **error)		/* O - Error */
-{
-  GError	*bad = NULL;		/* Verification error */
-
-  if (!vaultRefVerify(run->store, run->peek, run->peek_len, run->job.job.user, &run->id, &bad))
-  {
-    outcome_t outcome = refuse_reference(run, bad);
-
-    g_error_free(bad);
-    return (outcome);
-  }
-
-  if (!lock_entry(run, error))
-    return (OUTCOME_ERROR);
-
-  if ((run->entry = vaultEntryOpen(run->store, run->lock, run->id, error)) == NULL)
-  {
-    if (!g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
-      return (OUTCOME_ERROR);
-    g_clear_error(error);
-    return (journal_refusal(run, "a vault reference to an entry the vault no longer holds was submitted; nothing printed",
-                            "The vault no longer holds the job this one stands for; nothing was printed."));
-  }
-
-  // A reference to a job already printed or discarded is a replay.
-  if (vaultEntryGetState(run->entry) == VAULT_STATE_DONE || vaultEntryGetState(run->entry) == VAULT_STATE_DISCARDED)
-    return (journal_refusal(run, "a vault reference to an entry already printed or discarded was submitted again (replay); nothing printed",
-                            "The job this one stands for was already printed or discarded; nothing was printed."));
-
-  return (act_on_entry(run, error));
-}
-
-
-/*
  * 'run_job()' - Identify, open, lock and act: everything but the exit code.
  */
 
@@ -654,18 +346,18 @@ run_job(run_t  *run,			/* I - Run */
       !backendInnerFind(&run->uri, &run->inner, error) ||
       (run->config = vaultConfigLoad(NULL, error)) == NULL ||
       (run->store = vaultStoreOpen(run->config, error)) == NULL ||
-      !peek_input(run, error))
+      !backendRunPeekInput(run, error))
     return (OUTCOME_ERROR);
 
   if (vaultRefIs(run->peek, run->peek_len))
-    return (run_reference(run, error));
+    return (backendRunReference(run, error));
 
   if ((run->id = vaultJobEntryId(&run->job.job, error)) == NULL ||
-      !lock_entry(run, error))
+      !backendRunLockEntry(run, error))
     return (OUTCOME_ERROR);
 
   if ((run->entry = vaultEntryOpen(run->store, run->lock, run->id, error)) != NULL)
-    return (act_on_entry(run, error));
+    return (backendRunActOnEntry(run, error));
 
   if (!g_error_matches(*error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
     return (OUTCOME_ERROR);
@@ -675,11 +367,11 @@ run_job(run_t  *run,			/* I - Run */
   if (!run->secret && vaultConfigGetQueueRequireSecret(run->config, run->job.job.queue))
   {
     backendSecretRefuseUnprotected(run->store, &run->job.job, run->actor);
-    drain_input(run);
+    backendRunDrainInput(run);
     return (OUTCOME_DISCARDED);
   }
 
-  if (!store_job(run, error))
+  if (!backendRunStoreJob(run, error))
     return (OUTCOME_ERROR);
 
   return (print_entry(run, error));
