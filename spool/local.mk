@@ -9,6 +9,7 @@ spool_libvaultspool_a_SOURCES = \
 	spool/spool-error.c \
 	spool/spool-io.c \
 	spool/spool-config.c \
+	spool/spool-config-get.c \
 	spool/spool-store.c \
 	spool/spool-area.c \
 	spool/spool-lock.c \

@@ -175,6 +175,45 @@ extern bool		_vaultMetaWrite(_vault_io_t *io, const char *path, const _vault_met
 extern _vault_meta_t	*_vaultMetaRead(const char *path, const _vault_key_t *mac_key, GError **error);
 
 /*
+ * Configuration (spool-config.c parses, spool-config-get.c answers).
+ */
+
+/* One storage area. */
+typedef struct _vault_area_conf_s
+{
+  char		*name;			/* From [area NAME] */
+  char		*path;			/* Absolute directory */
+  guint64	capacity;		/* Bytes */
+} _vault_area_conf_t;
+
+struct _vault_config_s
+{
+  char		*path;			/* File read */
+  char		*root;			/* spool-root */
+  char		*key_file;		/* key-file */
+  GArray	*areas;			/* _vault_area_conf_t */
+  guint64	originator_max_bytes;	/* 0 = no cap */
+  guint		originator_max_entries;	/* 0 = no cap */
+  vault_stale_t	stale;			/* stale policy */
+  gint64	max_age;		/* seconds, for VAULT_STALE_MAX_AGE */
+  gint64	tombstone_age;		/* seconds */
+  char		*representative;	/* may be NULL */
+  guint		consult_timeout;	/* seconds */
+  char		*counters_listen;	/* may be NULL */
+  char		*counters_socket;	/* may be NULL */
+  char		*release_socket;	/* vaultd's release socket (default /run/cups-vault/release.sock) */
+  GHashTable	*queues;		/* lowercase queue name -> _vault_queue_conf_t */
+};
+
+/* One [queue NAME] group: the queue's policy on originator secrets. */
+typedef struct _vault_queue_conf_s
+{
+  bool		require_secret;		/* Jobs without job-password are canceled */
+  bool		rep_may_release;	/* The representative may release protected jobs */
+} _vault_queue_conf_t;
+
+
+/*
  * Store internals (spool-store.c, spool-area.c).
  */
 
