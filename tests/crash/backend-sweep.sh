@@ -20,8 +20,9 @@
 #   and the journal records what the end state implies: a `to=sending`
 #   record for every delivery, `to=awaiting` for every hold, `to=done`
 #   for the printed job; at the end no entry is printable, the areas are
-#   empty and no file holds a wrapped key (a stale <id>.meta.tmp is a
-#   known gap, reported as a TODO point: see TMP_GAP).
+#   empty and no file holds a wrapped key -- no stale <id>.meta.tmp either
+#   (a gap this sweep found, closed by the boot sweep; should it come back
+#   it is reported as a TODO point: see TMP_GAP).
 #
 # Invariant 4 (a second run never sends while the first holds the entry
 # lock) needs two live runs at once; tests/backend/cupsd-restart.sh proves
