@@ -18,7 +18,7 @@ vaultconfdir = $(sysconfdir)/cups
 systemdunitdir = $(prefix)/lib/systemd/system
 
 VAULT_ADMIN_TOOLS = scripts/vault-add-printer scripts/vault-remove-printer
-VAULT_UNITS = systemd/cups-vault-recover.service systemd/vaultd.service
+VAULT_UNITS = scripts/systemd/cups-vault-recover.service scripts/systemd/vaultd.service
 VAULT_CONF_SAMPLE = conf/vault.conf.sample
 
 dist_man_MANS = \
