@@ -1,6 +1,7 @@
 /*
- * Private interface between the two files of vaultd's counters IPP service
- * (vaultd-ipp.c: sockets, HTTP, the gate; vaultd-ipp-attrs.c: attributes).
+ * Private interface between the files of vaultd's counters IPP service
+ * (vaultd-ipp.c: HTTP, requests, the gate; vaultd-ipp-listen.c: listening
+ * sockets; vaultd-ipp-attrs.c: attributes).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -12,6 +13,12 @@
 #include <cups/cups.h>
 
 G_BEGIN_DECLS
+
+/* Listen on "host:port" ("[::1]:port" too), loopback only; the fd, or -1 with CONFIG or IO. */
+extern int		_vaultdIppListenTcp(const char *listen_spec, GError **error);
+
+/* Listen on a unix socket at path (a stale socket there is replaced), mode 0666; the fd, or -1 with CONFIG or IO. */
+extern int		_vaultdIppListenUnix(const char *path, GError **error);
 
 /* requested-attributes as a set of names (g_hash_table_destroy it); NULL means all. */
 extern GHashTable	*_vaultdIppRequested(ipp_t *request);

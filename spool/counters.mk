@@ -3,6 +3,7 @@
 
 spool_libvaultspool_a_SOURCES += \
 	spool/spool-counters.c \
+	spool/spool-counters-file.c \
 	spool/spool-gate.c
 
 check_PROGRAMS += tests/counters/test-counters tests/counters/test-gate

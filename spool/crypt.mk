@@ -5,7 +5,9 @@
 
 spool_libvaultspool_a_SOURCES += \
 	spool/spool-key.c \
-	spool/spool-crypt.c
+	spool/spool-key-wrap.c \
+	spool/spool-crypt.c \
+	spool/spool-crypt-open.c
 
 check_PROGRAMS += tests/test-crypt tests/test-io
 TESTS += tests/test-crypt tests/test-io

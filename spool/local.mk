@@ -8,13 +8,16 @@ spool_libvaultspool_a_SOURCES = \
 	spool/spool-private.h \
 	spool/spool-error.c \
 	spool/spool-io.c \
+	spool/spool-io-fault.c \
 	spool/spool-config.c \
 	spool/spool-config-get.c \
 	spool/spool-store.c \
 	spool/spool-area.c \
 	spool/spool-lock.c \
 	spool/spool-meta.c \
+	spool/spool-meta-file.c \
 	spool/spool-entry.c \
+	spool/spool-entry-receive.c \
 	spool/spool-entry-state.c \
 	spool/spool-entry-data.c \
 	spool/spool-journal.c

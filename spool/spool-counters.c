@@ -6,9 +6,8 @@
  *
  * One GLib key file per queue, <root>/counters/<queue>.counters (the suffix
  * keeps a queue named "x.tmp" from meeting the temporary file of queue
- * "x").  Like a sidecar it ends with a [mac] group: HMAC-SHA256 under the
- * store's sidecar-mac key over every byte before it; the [counters] group
- * names the queue, so a file copied to another queue's name fails to load.
+ * "x"); spool-counters-file.c writes its text, with a [mac] group like a
+ * sidecar's, and verifies and parses it back.
  * A change is read-modify-write under <root>/locks/queue-<queue>.counters
  * and replaces the file atomically (_vaultIoReplaceFile), so a reader sees
  * the old counters or the new ones, never a mix; after a crash the counters
@@ -23,18 +22,16 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define MAC_LINE	"[mac]\nhmac-sha256="
-#define MAX_FILE	(1024 * 1024)
 #define MAX_ROWS	256
 #define MAX_MARKERS_LEN	1900		/* An ATTR: line must stay under 2047 bytes */
 
 
 /*
- * 'counters_new()' - Empty counters for queue.
+ * '_vaultCountersNew()' - Empty counters for queue.
  */
 
-static vault_counters_t *
-counters_new(const char *queue)
+vault_counters_t *
+_vaultCountersNew(const char *queue)
 {
   vault_counters_t *c = g_new0(vault_counters_t, 1);
 
@@ -140,13 +137,14 @@ vaultCountersGetSheets(const vault_counters_t *counters)
 
 
 /*
- * 'valid_keyword()' - True for a tray or media name: 1..127 bytes of
- *                     [A-Za-z0-9_.-] (PWG keywords and self-describing
- *                     media names, custom_ ones included).
+ * '_vaultCountersKeywordIsValid()' - True for a tray or media name: 1..127
+ *                                    bytes of [A-Za-z0-9_.-] (PWG keywords
+ *                                    and self-describing media names,
+ *                                    custom_ ones included).
  */
 
-static bool
-valid_keyword(const char *s)
+bool
+_vaultCountersKeywordIsValid(const char *s)
 {
   size_t len = s ? strlen(s) : 0;
 
@@ -162,11 +160,11 @@ valid_keyword(const char *s)
 
 
 /*
- * 'row_find()' - The row for tray + media, or NULL.
+ * '_vaultCountersRowFind()' - The row for tray + media, or NULL.
  */
 
-static vault_tray_counts_t *
-row_find(vault_counters_t *c, const char *tray, const char *media)
+vault_tray_counts_t *
+_vaultCountersRowFind(vault_counters_t *c, const char *tray, const char *media)
 {
   for (guint i = 0; i < c->rows->len; i ++)
   {
@@ -181,11 +179,12 @@ row_find(vault_counters_t *c, const char *tray, const char *media)
 
 
 /*
- * 'row_add()' - Append a zero row for tray + media; NULL past MAX_ROWS.
+ * '_vaultCountersRowAdd()' - Append a zero row for tray + media; NULL past
+ *                            MAX_ROWS.
  */
 
-static vault_tray_counts_t *
-row_add(vault_counters_t *c, const char *tray, const char *media)
+vault_tray_counts_t *
+_vaultCountersRowAdd(vault_counters_t *c, const char *tray, const char *media)
 {
   vault_tray_counts_t row = { g_strdup(tray), g_strdup(media), 0, 0, 0, 0, 0, 0 };
 
@@ -202,204 +201,14 @@ row_add(vault_counters_t *c, const char *tray, const char *media)
 
 
 /*
- * 'row_fix_remaining()' - remaining = loaded - used, never below 0.
+ * '_vaultCountersRowFixRemaining()' - remaining = loaded - used, never
+ *                                     below 0.
  */
 
-static void
-row_fix_remaining(vault_tray_counts_t *row)
+void
+_vaultCountersRowFixRemaining(vault_tray_counts_t *row)
 {
   row->remaining = row->loaded > row->used ? row->loaded - row->used : 0;
-}
-
-
-/*
- * '_vaultCountersToData()' - Serialize counters with their [mac] group.
- *                            Returns the text (g_free it), its length in
- *                            *len.
- */
-
-char *
-_vaultCountersToData(const vault_counters_t *counters, const _vault_key_t *mac_key, gsize *len)
-{
-  GString	*text = g_string_new(NULL);
-  char		hex[65];
-
-  g_string_append_printf(text, "[counters]\nformat=%d\nqueue=%s\njobs-completed=%" G_GUINT64_FORMAT "\nupdated=%" G_GINT64_FORMAT "\n",
-                         _VAULT_COUNTERS_FORMAT, counters->queue, counters->jobs, counters->updated);
-
-  for (guint i = 0; i < counters->rows->len; i ++)
-  {
-    const vault_tray_counts_t *r = &g_array_index(counters->rows, vault_tray_counts_t, i);
-
-    g_string_append_printf(text, "\n[row %u]\ntray=%s\nmedia=%s\nloaded=%" G_GUINT64_FORMAT "\nused=%" G_GUINT64_FORMAT
-                           "\nremaining=%" G_GUINT64_FORMAT "\npages=%" G_GUINT64_FORMAT "\nimpressions=%" G_GUINT64_FORMAT
-                           "\nsheets=%" G_GUINT64_FORMAT "\n", i + 1, r->tray, r->media, r->loaded, r->used, r->remaining,
-                           r->pages, r->impressions, r->sheets);
-  }
-
-  g_string_append_c(text, '\n');
-  _vaultMacHex(mac_key, text->str, text->len, hex);
-  g_string_append_printf(text, MAC_LINE "%s\n", hex);
-
-  if (len)
-    *len = text->len;
-
-  return (g_string_free(text, FALSE));
-}
-
-
-/*
- * 'split_mac()' - Length of the text the final MAC line covers, and the MAC;
- *                 false when the file does not end with one.
- */
-
-static bool
-split_mac(const char *data, gsize len, gsize *covered, char hex[65])
-{
-  const gsize	tail = strlen(MAC_LINE) + 64 + 1;
-  const char	*line;
-
-  if (len < tail || data[len - 1] != '\n')
-    return (false);
-
-  line = data + len - tail;
-  if (memcmp(line, MAC_LINE, strlen(MAC_LINE)) || (line > data && line[-1] != '\n'))
-    return (false);
-
-  memcpy(hex, line + strlen(MAC_LINE), 64);
-  hex[64]  = '\0';
-  *covered = (gsize)(line - data);
-  return (true);
-}
-
-
-/*
- * 'get_u64()' - Read a non-negative integer key; false with CORRUPT.
- */
-
-static bool
-get_u64(GKeyFile *kf, const char *group, const char *key, guint64 *value, GError **error)
-{
-  g_autofree char *s = g_key_file_get_value(kf, group, key, NULL);
-
-  if (!s || !g_ascii_string_to_unsigned(s, 10, 0, G_MAXUINT64, value, NULL))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Counters file: [%s] %s is missing or not a number.", group, key);
-    return (false);
-  }
-
-  return (true);
-}
-
-
-/*
- * 'load_row()' - Read one [row N] group into c.
- */
-
-static bool
-load_row(vault_counters_t *c, GKeyFile *kf, const char *group, GError **error)
-{
-  g_autofree char	*tray = g_key_file_get_value(kf, group, "tray", NULL);
-  g_autofree char	*media = g_key_file_get_value(kf, group, "media", NULL);
-  vault_tray_counts_t	*row;
-
-  if (!valid_keyword(tray) || !valid_keyword(media) || row_find(c, tray, media) ||
-      (row = row_add(c, tray, media)) == NULL)
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Counters file: [%s] has a bad or repeated tray/media.", group);
-    return (false);
-  }
-
-  if (!get_u64(kf, group, "loaded", &row->loaded, error) || !get_u64(kf, group, "used", &row->used, error) ||
-      !get_u64(kf, group, "pages", &row->pages, error) || !get_u64(kf, group, "impressions", &row->impressions, error) ||
-      !get_u64(kf, group, "sheets", &row->sheets, error))
-    return (false);
-
-  row_fix_remaining(row);
-  return (true);
-}
-
-
-/*
- * 'load_keyfile()' - Fill counters for queue from a verified key file.
- */
-
-static vault_counters_t *
-load_keyfile(GKeyFile *kf, const char *queue, GError **error)
-{
-  vault_counters_t	*c = counters_new(queue);
-  g_auto(GStrv)		groups = g_key_file_get_groups(kf, NULL);
-  g_autofree char	*name = g_key_file_get_value(kf, "counters", "queue", NULL);
-  guint64		format = 0, updated = 0;
-  bool			ok;
-
-  ok = get_u64(kf, "counters", "format", &format, error);
-  if (ok && format != _VAULT_COUNTERS_FORMAT)
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_VERSION, "Counters file format %" G_GUINT64_FORMAT " is not readable by this version.", format);
-    ok = false;
-  }
-  else if (ok && g_strcmp0(name, queue))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_AUTH, "Counters file names queue \"%s\", not \"%s\".", name ? name : "", queue);
-    ok = false;
-  }
-
-  ok = ok && get_u64(kf, "counters", "jobs-completed", &c->jobs, error) &&
-       get_u64(kf, "counters", "updated", &updated, error);
-  c->updated = (gint64)MIN(updated, (guint64)G_MAXINT64);
-
-  for (guint i = 0; ok && groups[i]; i ++)
-    if (g_str_has_prefix(groups[i], "row "))
-      ok = load_row(c, kf, groups[i], error);
-
-  if (!ok)
-  {
-    vaultCountersFree(c);
-    return (NULL);
-  }
-
-  return (c);
-}
-
-
-/*
- * '_vaultCountersFromData()' - Verify the MAC, then parse.  AUTH for a bad
- *                              MAC or another queue's file, CORRUPT for a
- *                              malformed one, VERSION for another format.
- */
-
-vault_counters_t *
-_vaultCountersFromData(const char *data, gsize len, const char *queue, const _vault_key_t *mac_key, GError **error)
-{
-  GKeyFile		*kf;
-  vault_counters_t	*c;
-  gsize			covered;
-  char			hex[65];
-
-  if (len > MAX_FILE || memchr(data, '\0', len) || !split_mac(data, len, &covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Counters file of %s is malformed: no valid final [mac] group.", queue);
-    return (NULL);
-  }
-
-  if (!_vaultMacVerify(mac_key, data, covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_AUTH, "Counters file of %s fails its MAC: changed outside the vault, or another site key.", queue);
-    return (NULL);
-  }
-
-  kf = g_key_file_new();
-  if (!g_key_file_load_from_data(kf, data, covered, G_KEY_FILE_NONE, NULL) || !g_key_file_has_group(kf, "counters"))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Counters file of %s is not a counters key file.", queue);
-    g_key_file_free(kf);
-    return (NULL);
-  }
-
-  c = load_keyfile(kf, queue, error);
-  g_key_file_free(kf);
-  return (c);
 }
 
 
@@ -521,7 +330,7 @@ counters_update(vault_store_t *store, const char *queue, bool create, counters_c
       goto done;
     }
     g_clear_error(&e);
-    c = counters_new(queue);
+    c = _vaultCountersNew(queue);
   }
 
   if (!change(c, data, error))
@@ -559,7 +368,7 @@ row_for_job(vault_counters_t *c, const char *tray, const char *media)
 {
   vault_tray_counts_t *row;
 
-  if ((row = row_find(c, tray, media)) != NULL)
+  if ((row = _vaultCountersRowFind(c, tray, media)) != NULL)
     return (row);
 
   for (guint i = 0; i < c->rows->len; i ++)
@@ -570,7 +379,7 @@ row_for_job(vault_counters_t *c, const char *tray, const char *media)
       return (row);
   }
 
-  return (row_add(c, tray, media));
+  return (_vaultCountersRowAdd(c, tray, media));
 }
 
 
@@ -596,7 +405,7 @@ apply_job(vault_counters_t *c, const void *data, GError **error)
     const char			*media = j->media && *j->media ? j->media : "unknown";
     vault_tray_counts_t		*row;
 
-    if (!valid_keyword(tray) || !valid_keyword(media) || (row = row_for_job(c, tray, media)) == NULL)
+    if (!_vaultCountersKeywordIsValid(tray) || !_vaultCountersKeywordIsValid(media) || (row = row_for_job(c, tray, media)) == NULL)
     {
       g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Cannot count media \"%s\" in tray \"%s\" (bad name, or more than %d media/tray rows).", media, tray, MAX_ROWS);
       return (false);
@@ -606,7 +415,7 @@ apply_job(vault_counters_t *c, const void *data, GError **error)
     row->impressions += j->impressions;
     row->sheets      += j->sheets;
     row->used        += j->sheets;
-    row_fix_remaining(row);
+    _vaultCountersRowFixRemaining(row);
   }
 
   c->jobs ++;
@@ -649,7 +458,7 @@ set_load(vault_counters_t *c, const void *data, GError **error)
   const load_t		*l = data;
   vault_tray_counts_t	*row;
 
-  if ((row = row_find(c, l->tray, l->media)) == NULL && (row = row_add(c, l->tray, l->media)) == NULL)
+  if ((row = _vaultCountersRowFind(c, l->tray, l->media)) == NULL && (row = _vaultCountersRowAdd(c, l->tray, l->media)) == NULL)
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Queue %s already has %d media/tray rows.", c->queue, MAX_ROWS);
     return (false);
@@ -657,7 +466,7 @@ set_load(vault_counters_t *c, const void *data, GError **error)
 
   row->loaded = l->sheets;
   row->used   = 0;
-  row_fix_remaining(row);
+  _vaultCountersRowFixRemaining(row);
   return (true);
 }
 
@@ -676,7 +485,7 @@ vaultCountersSetLoad(vault_store_t *store, const char *queue, const char *tray, 
 
   g_return_val_if_fail(store != NULL, false);
 
-  if (!valid_keyword(tray) || !valid_keyword(media) || sheets > G_MAXINT32)
+  if (!_vaultCountersKeywordIsValid(tray) || !_vaultCountersKeywordIsValid(media) || sheets > G_MAXINT32)
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Bad load: tray and media are PWG names of letters, digits, _ . -, and at most %d sheets.", G_MAXINT32);
     return (false);

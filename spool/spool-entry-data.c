@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * Beyond the STREAM's own checks (spool-crypt.c: every chunk authenticated,
+ * Beyond the STREAM's own checks (spool-crypt-open.c: every chunk authenticated,
  * the file must end with the final chunk), the reader holds the file to the
  * sizes the sidecar recorded at commit, under the sidecar's MAC: a shorter
  * file is TRUNCATED before a byte is returned, a longer one CORRUPT, and a

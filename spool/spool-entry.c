@@ -1,6 +1,9 @@
 /*
  * Entries: one job's encrypted data file and its sidecar, and the state
- * machine that moves the job from received to printed and erased.
+ * machine that moves the job from received to printed and erased.  This
+ * file creates entries; spool-entry-receive.c writes and commits their
+ * data, spool-entry-state.c changes their states, spool-entry-data.c reads
+ * them back.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -96,34 +99,36 @@ _vaultEntryFromMeta(vault_store_t *store, guint area, _vault_meta_t *meta)
 
 
 /*
- * 'entry_path()' - Path of one of the entry's files; g_free it.
+ * '_vaultEntryFilePath()' - Path of one of the entry's files; g_free it.
  */
 
-static char *
-entry_path(const vault_entry_t *entry, const char *suffix)
+char *
+_vaultEntryFilePath(const vault_entry_t *entry, const char *suffix)
 {
   return (_vaultEntryPath(entry->store, entry->area, entry->meta->id, suffix));
 }
 
 
 /*
- * 'space_needed()' - Area bytes an entry of plain bytes takes, in blocks.
+ * '_vaultEntrySpaceNeeded()' - Area bytes an entry of plain bytes takes,
+ *                              in blocks.
  */
 
-static guint64
-space_needed(guint64 plain)
+guint64
+_vaultEntrySpaceNeeded(guint64 plain)
 {
   return ((_vaultSealedSize(plain) + BLOCK - 1) / BLOCK * BLOCK + META_ROOM);
 }
 
 
 /*
- * 'set_stored_now()' - Record now as the stored time (UTC and site-local date
- *                 with its zone name) and as the last change.
+ * '_vaultEntrySetStoredNow()' - Record now as the stored time (UTC and
+ *                               site-local date with its zone name) and as
+ *                               the last change.
  */
 
-static void
-set_stored_now(_vault_meta_t *meta)
+void
+_vaultEntrySetStoredNow(_vault_meta_t *meta)
 {
   GDateTime	*local = g_date_time_new_now_local();
   char		*date = g_date_time_format(local, "%Y-%m-%d");
@@ -165,7 +170,7 @@ meta_for_job(vault_store_t *store, const vault_job_t *job, const char *id, guint
   meta->priority     = job->priority >= 1 && job->priority <= 100 ? job->priority : 50;
   meta->inner_uri    = g_strdup(job->inner_uri);
   meta->content_type = g_strdup(job->content_type);
-  set_stored_now(meta);
+  _vaultEntrySetStoredNow(meta);
   return (meta);
 }
 
@@ -269,8 +274,8 @@ journal_refusal(vault_store_t *store, const vault_job_t *job, const char *id, co
 bool
 _vaultEntryRemoveFiles(vault_entry_t *entry, bool keep_meta, GError **error)
 {
-  char	*data = entry_path(entry, _VAULT_DATA_SUFFIX);
-  char	*meta = entry_path(entry, _VAULT_META_SUFFIX);
+  char	*data = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
+  char	*meta = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
   bool	ok = true;
 
   if (_vaultIoUnlink(entry->store->io, data) < 0 && errno != ENOENT)
@@ -318,7 +323,7 @@ _vaultEntryCloseReceiving(vault_entry_t *entry)
 static bool
 start_data(vault_entry_t *entry, const _vault_key_t *dek, GError **error)
 {
-  char *path = entry_path(entry, _VAULT_DATA_SUFFIX);
+  char *path = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
 
   entry->fd = _vaultIoOpen(entry->store->io, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (entry->fd < 0)
@@ -352,7 +357,7 @@ start_entry(vault_entry_t *entry, const char *secret, GError **error)
   ok = _vaultKeyWrap(&store->kek, meta->id, &dek, secret, &meta->wrapped_key, &meta->secret_salt, &meta->secret_iterations, error);
   if (ok)
   {
-    path = entry_path(entry, _VAULT_META_SUFFIX);
+    path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
     ok   = _vaultMetaPut(store->io, path, meta, &store->mac_key, error) &&
            start_data(entry, &dek, error);
     g_free(path);
@@ -408,7 +413,7 @@ vaultEntryCreate(vault_store_t *store, vault_lock_t *lock, const vault_job_t *jo
     return (NULL);
   }
 
-  if (!check_quota(store, job->user, _vaultSealedSize(size_hint), &left, &e) || !_vaultAreaChoose(store, space_needed(size_hint), &area, &room, &e))
+  if (!check_quota(store, job->user, _vaultSealedSize(size_hint), &left, &e) || !_vaultAreaChoose(store, _vaultEntrySpaceNeeded(size_hint), &area, &room, &e))
   {
     if (e->code == VAULT_ERROR_FULL || e->code == VAULT_ERROR_QUOTA)
       journal_refusal(store, job, id, e);
@@ -436,183 +441,6 @@ vaultEntryCreate(vault_store_t *store, vault_lock_t *lock, const vault_job_t *jo
 }
 
 
-/*
- * 'fail_receiving()' - Remove a RECEIVING entry after an error and journal
- *                      receiving -> discarded with the error as reason.
- */
-
-static void
-fail_receiving(vault_entry_t *entry, const char *actor, const char *reason)
-{
-  _vaultEntryCloseReceiving(entry);
-  _vaultEntryRemoveFiles(entry, false, NULL);
-  entry->meta->state = VAULT_STATE_DISCARDED;
-  _vaultJournalTransition(entry->store, entry->meta, "receiving", actor, reason, NULL);
-}
-
-
-/*
- * 'check_receiving()' - INVALID unless entry is a writable RECEIVING entry.
- */
-
-static bool
-check_receiving(vault_entry_t *entry, GError **error)
-{
-  if (!entry->lock || entry->meta->state != VAULT_STATE_RECEIVING || !entry->sealer)
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_STATE, "Entry %s is not being received (state %s).", entry->meta->id, vaultStateString(entry->meta->state));
-    return (false);
-  }
-
-  return (true);
-}
-
-
-/*
- * 'vaultEntryWrite()' - Encrypt and append len bytes of plaintext.  Memory
- *                       is bounded by one chunk.  FULL when the data would
- *                       overflow the room the area had at creation, QUOTA
- *                       past the originator cap, IO; on any failure the
- *                       entry's files are removed (and the refusal
- *                       journalled) and the entry can only be freed.
- */
-
-bool
-vaultEntryWrite(vault_entry_t *entry, const void *buf, size_t len, GError **error)
-{
-  guint64	plain, sealed;
-  GError	*e = NULL;
-
-  g_return_val_if_fail(entry != NULL && (buf != NULL || len == 0), false);
-
-  if (!check_receiving(entry, error))
-    return (false);
-
-  plain  = _vaultSealerGetPlainSize(entry->sealer) + len;
-  sealed = _vaultSealedSize(plain);
-
-  if (space_needed(plain) > entry->room)
-    g_set_error(&e, VAULT_ERROR, VAULT_ERROR_FULL, "The vault is full: area %s has room for %" G_GUINT64_FORMAT " bytes and the job is larger.", entry->meta->area, entry->room);
-  else if (sealed > entry->quota_left)
-    g_set_error(&e, VAULT_ERROR, VAULT_ERROR_QUOTA, "Originator %s would pass its byte cap (originator-max-bytes) with this job.", entry->meta->user);
-  else if (_vaultSealerWrite(entry->sealer, buf, len, &e))
-    return (true);
-
-  fail_receiving(entry, NULL, e->message);
-  g_propagate_error(error, e);
-  return (false);
-}
-
-
-/*
- * 'seal_data()' - Finish the STREAM, fsync the data file and close it;
- *                 record the sizes in meta.  The directory is fsynced
- *                 after the STORED sidecar is put (vaultEntryCommit).
- */
-
-static bool
-seal_data(vault_entry_t *entry, GError **error)
-{
-  _vault_io_t	*io = entry->store->io;
-  int		fd = entry->fd;
-  char		*path;
-
-  if (!_vaultSealerFinish(entry->sealer, error))
-    return (false);
-
-  entry->meta->data_size = _vaultSealerGetPlainSize(entry->sealer);
-  entry->meta->file_size = _vaultSealerGetFileSize(entry->sealer);
-  g_clear_pointer(&entry->sealer, _vaultSealerFree);
-  entry->fd = -1;
-
-  if (_vaultIoFsync(io, fd) < 0 || _vaultIoClose(io, fd) < 0)
-  {
-    path = entry_path(entry, _VAULT_DATA_SUFFIX);
-    _vaultSetIoError(error, errno, "Cannot sync the job data", path);
-    g_free(path);
-    return (false);
-  }
-
-  return (true);
-}
-
-
-/*
- * 'put_stored()' - Put the STORED sidecar (tmp, fsync, rename), then fsync
- *                  the area directory once: the data file's name and the
- *                  sidecar are durable together.  IO.
- */
-
-static bool
-put_stored(vault_entry_t *entry, GError **error)
-{
-  const char	*dir = vaultConfigGetAreaPath(entry->store->config, entry->area);
-  char		*path = entry_path(entry, _VAULT_META_SUFFIX);
-  bool		ok = _vaultMetaPut(entry->store->io, path, entry->meta, &entry->store->mac_key, error);
-
-  if (ok && _vaultIoFsyncDir(entry->store->io, dir) < 0)
-  {
-    _vaultSetIoError(error, errno, "Cannot sync the spool area", dir);
-    ok = false;
-  }
-
-  g_free(path);
-  return (ok);
-}
-
-
-/*
- * 'vaultEntryCommit()' - Seal the data file (final chunk), fsync it, put
- *                        the STORED sidecar, fsync the area directory, and
- *                        journal receiving -> stored.  Durable when it
- *                        returns true.  On a failure before that directory
- *                        fsync, the entry's files are removed.
- */
-
-bool
-vaultEntryCommit(vault_entry_t *entry, const char *actor, GError **error)
-{
-  GError	*e = NULL;
-
-  g_return_val_if_fail(entry != NULL, false);
-
-  if (!check_receiving(entry, error))
-    return (false);
-
-  if (!seal_data(entry, &e))
-  {
-    fail_receiving(entry, actor, e->message);
-    g_propagate_error(error, e);
-    return (false);
-  }
-
-  set_stored_now(entry->meta);
-  entry->meta->state = VAULT_STATE_STORED;
-
-  if (!put_stored(entry, &e))
-  {
-    entry->meta->state = VAULT_STATE_RECEIVING;
-    fail_receiving(entry, actor, e->message);
-    g_propagate_error(error, e);
-    return (false);
-  }
-
-  return (_vaultJournalTransition(entry->store, entry->meta, "receiving", actor, "job stored", error));
-}
-
-
-/*
- * 'vaultEntryAbort()' - Throw away a RECEIVING entry: its files are removed
- *                       and receiving -> discarded is journalled (best
- *                       effort).  Does nothing for other states.
- */
-
-void
-vaultEntryAbort(vault_entry_t *entry, const char *reason)
-{
-  if (entry && entry->lock && entry->meta->state == VAULT_STATE_RECEIVING)
-    fail_receiving(entry, NULL, reason ? reason : "job not received completely");
-}
 
 
 /*

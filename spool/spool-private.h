@@ -10,6 +10,7 @@
 
 #include "spool.h"
 #include <stdint.h>
+#include <gnutls/crypto.h>
 
 G_BEGIN_DECLS
 
@@ -28,8 +29,9 @@ G_BEGIN_DECLS
 #define _VAULT_FORMAT_VERSION	1
 
 /*
- * I/O layer (spool-io.c): every durability step goes through here so tests
- * can stop the process, or drop what is not yet durable, at step N.
+ * I/O layer (spool-io.c; faults in spool-io-fault.c): every durability step
+ * goes through here so tests can stop the process, or drop what is not yet
+ * durable, at step N.
  *
  * Steps counted: create (open with O_CREAT), write, fsync, rename, directory
  * fsync, unlink.  Fault modes:
@@ -70,12 +72,61 @@ extern int		_vaultIoUnlink(_vault_io_t *io, const char *path);
 /* Write path atomically: <path>.tmp, write, fsync, rename, fsync the directory. */
 extern bool		_vaultIoReplaceFile(_vault_io_t *io, const char *path, const void *data, size_t len, GError **error);
 
+/* The I/O context, and what DROP tracking records in it (spool-io-fault.c). */
+typedef struct _vault_io_file_s		/* A file whose appended data may be lost */
+{
+  dev_t		dev;			/* Identity of the inode */
+  ino_t		ino;
+  int		keep_fd;		/* Our own descriptor, to truncate it later */
+  off_t		synced;			/* Length known to be durable */
+  int		users;			/* Caller descriptors open on it */
+} _vault_io_file_t;
+
+typedef enum _vault_io_op_e		/* Directory change not yet durable */
+{
+  _VAULT_IO_OP_CREATE,
+  _VAULT_IO_OP_RENAME,
+  _VAULT_IO_OP_UNLINK
+} _vault_io_op_t;
+
+typedef struct _vault_io_dirop_s
+{
+  _vault_io_op_t	op;
+  dev_t		dir_dev;		/* Directory that must be fsynced */
+  ino_t		dir_ino;
+  char		*path;			/* Created / unlinked / renamed-to name */
+  char		*from;			/* Rename source */
+  char		*backup;		/* Hard link to the replaced/unlinked inode */
+} _vault_io_dirop_t;
+
+struct _vault_io_s
+{
+  guint64		steps;		/* Steps done so far */
+  _vault_io_fault_t	mode;		/* Armed fault */
+  guint64		fault_step;	/* Step at which it fires */
+  guint			backups;	/* Counter for backup names */
+  GHashTable		*fds;		/* Caller fd -> _vault_io_file_t (DROP only) */
+  GPtrArray		*files;		/* _vault_io_file_t, all tracked inodes */
+  GPtrArray		*dirops;	/* _vault_io_dirop_t, oldest first */
+};
+
+/* DROP tracking (spool-io-fault.c); the wrappers call these only while DROP is armed. */
+/* Record caller descriptor fd, durable up to synced bytes (-1: its size) unless the inode is known.  -1 on error. */
+extern int		_vaultIoFileTrack(_vault_io_t *io, int fd, off_t synced);
+/* Record a directory change of path (rename source from; backup is taken over).  -1 on error. */
+extern int		_vaultIoDiropAdd(_vault_io_t *io, _vault_io_op_t op, const char *path, const char *from, char *backup);
+/* Hard-link path to a hidden name in its directory; g_free it.  NULL with errno set. */
+extern char		*_vaultIoBackupLink(_vault_io_t *io, const char *path);
+/* Undo every effect that is not durable (the armed DROP fires). */
+extern void		_vaultIoDrop(_vault_io_t *io);
+
 /* Set *error to VAULT_ERROR_IO with "what path: strerror(errno)". */
 extern void		_vaultSetIoError(GError **error, int errnum, const char *what, const char *path);
 
 /*
- * Keys (spool-key.c).  All key material lives in _vault_key_t and is wiped
- * with _vaultKeyWipe as soon as it is no longer needed.
+ * Keys (spool-key.c; derivation and wrapping in spool-key-wrap.c).  All key
+ * material lives in _vault_key_t and is wiped with _vaultKeyWipe as soon as
+ * it is no longer needed.
  */
 
 typedef struct _vault_key_s
@@ -106,8 +157,9 @@ extern void		_vaultMacHex(const _vault_key_t *mac_key, const void *data, size_t 
 extern bool		_vaultMacVerify(const _vault_key_t *mac_key, const void *data, size_t len, const char *hex);	/* Constant time */
 
 /*
- * Data file STREAM encryption (spool-crypt.c).  The sealer writes through
- * the I/O layer and holds at most one chunk of plaintext.
+ * Data file STREAM encryption (spool-crypt.c seals, spool-crypt-open.c
+ * opens).  The sealer writes through the I/O layer and holds at most one
+ * chunk of plaintext.
  */
 
 typedef struct _vault_sealer_s _vault_sealer_t;
@@ -129,8 +181,21 @@ extern void		_vaultOpenerFree(_vault_opener_t *o);		/* Closes fd, wipes */
 /* File size of a sealed file holding plain_size bytes. */
 extern guint64		_vaultSealedSize(guint64 plain_size);
 
+/* The header and chunk framing both halves share (spool-crypt.c). */
+#define _VAULT_HDR_SIZE		64		/* Whole data file header */
+#define _VAULT_HDR_CHECKED	48		/* Header bytes covered by the key check */
+#define _VAULT_FULL_CHUNK	(_VAULT_CHUNK_SIZE + _VAULT_TAG_SIZE)
+
+extern const uint8_t	_vaultCryptMagic[8];		/* First bytes of a data file */
+/* STREAM nonce: 11-byte big-endian counter || last flag. */
+extern void		_vaultCryptNonce(uint8_t nonce[_VAULT_NONCE_SIZE], guint64 counter, bool last);
+/* Fill in the v1 header for entry id under dek (its key check included); false on a crypto failure. */
+extern bool		_vaultCryptHeaderBuild(uint8_t *h, const _vault_key_t *dek, const char *id);
+/* AES-256-GCM handle under dek, or NULL. */
+extern gnutls_aead_cipher_hd_t	_vaultCryptAeadNew(const _vault_key_t *dek);
+
 /*
- * Sidecar (spool-meta.c).
+ * Sidecar (spool-meta.c: text; spool-meta-file.c: files).
  */
 
 typedef struct _vault_meta_s
@@ -255,6 +320,12 @@ struct _vault_entry_s
 extern bool		_vaultEntryRemoveFiles(vault_entry_t *entry, bool keep_meta, GError **error);
 /* Drop the sealer and close the data file of a RECEIVING entry. */
 extern void		_vaultEntryCloseReceiving(vault_entry_t *entry);
+/* Path of one of the entry's files (suffix _VAULT_DATA_SUFFIX or _VAULT_META_SUFFIX); g_free it. */
+extern char		*_vaultEntryFilePath(const vault_entry_t *entry, const char *suffix);
+/* Area bytes an entry of plain bytes takes, in blocks, its sidecar included. */
+extern guint64		_vaultEntrySpaceNeeded(guint64 plain);
+/* Record now as meta's stored time (UTC, site-local date and zone) and last change. */
+extern void		_vaultEntrySetStoredNow(_vault_meta_t *meta);
 
 /* True for an entry id: exactly 32 lowercase hex digits (safe as a file name). */
 extern bool		_vaultIdIsValid(const char *id);
@@ -279,7 +350,7 @@ extern char		*_vaultEntryPath(vault_store_t *store, guint area, const char *id, 
 extern bool		_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const char *from, const char *actor, const char *reason, GError **error);
 
 /*
- * Tombstones and lost sidecars (spool-store.c, spool-entry*.c, spool-meta.c).
+ * Tombstones and lost sidecars (spool-store.c, spool-entry*.c, spool-meta-file.c).
  */
 
 #define _VAULT_TOMBSTONES_DIR	"tombstones"	/* <root>/tombstones/<id>.meta: erased entries */
@@ -294,7 +365,8 @@ extern bool		_vaultEntryFinishErase(vault_entry_t *entry, GError **error);
 extern bool		_vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id, gint64 min_age, const char *actor, GError **error);
 
 /*
- * Counters (spool-counters.c) and the gate (spool-gate.c).
+ * Counters (spool-counters.c; the file's text in spool-counters-file.c) and
+ * the gate (spool-gate.c).
  */
 
 #define _VAULT_COUNTERS_DIR	"counters"
@@ -315,6 +387,14 @@ extern char		*_vaultCountersToData(const vault_counters_t *counters, const _vaul
 /* Parse and verify; the file must name queue.  AUTH for a bad MAC, CORRUPT, VERSION. */
 extern vault_counters_t	*_vaultCountersFromData(const char *data, gsize len, const char *queue, const _vault_key_t *mac_key, GError **error);
 
+/* Rows of counters (spool-counters.c), shared with the parser. */
+extern vault_counters_t	*_vaultCountersNew(const char *queue);	/* Empty counters for queue */
+/* True for a tray or media name: 1..127 bytes of [A-Za-z0-9_.-]. */
+extern bool		_vaultCountersKeywordIsValid(const char *s);
+extern vault_tray_counts_t	*_vaultCountersRowFind(vault_counters_t *c, const char *tray, const char *media);	/* NULL when none */
+extern vault_tray_counts_t	*_vaultCountersRowAdd(vault_counters_t *c, const char *tray, const char *media);	/* A zero row; NULL past the row limit */
+extern void		_vaultCountersRowFixRemaining(vault_tray_counts_t *row);	/* remaining = loaded - used, never below 0 */
+
 /* Open (creating) <root>/locks/queue-<queue>.<what>; -1 with IO set. */
 extern int		_vaultQueueLockOpen(vault_store_t *store, const char *queue, const char *what, GError **error);
 
@@ -322,7 +402,7 @@ extern int		_vaultQueueLockOpen(vault_store_t *store, const char *queue, const c
 extern bool		_vaultFlockUntil(int fd, int op, gint64 deadline_us, const gint *stop, const char *what, GError **error);
 
 /*
- * Batches (spool-batch.c, spool-entry-state.c, spool-meta.c, spool-journal.c).
+ * Batches (spool-batch.c, spool-entry-state.c, spool-meta-file.c, spool-journal.c).
  */
 
 /* What _vaultEntryApplyState replaced in the entry's sidecar. */

@@ -167,7 +167,8 @@ extern vault_lock_t	*vaultLockAcquire(vault_store_t *store, const char *id, bool
 extern void		vaultLockRelease(vault_lock_t *lock);
 
 /*
- * Entries (spool-entry.c).  Callers hold the entry's lock.
+ * Entries (spool-entry.c: create; spool-entry-receive.c: write, commit,
+ * abort).  Callers hold the entry's lock.
  */
 
 /*
@@ -222,7 +223,7 @@ extern GHashTable	*vaultEntryGetMediaCounts(const vault_entry_t *entry);
 extern bool		vaultEntrySetMediaCounts(vault_entry_t *entry, GHashTable *counts, GError **error);
 
 /*
- * Reading back (spool-entry.c over spool-crypt.c).
+ * Reading back (spool-entry-data.c over spool-crypt-open.c).
  */
 
 /* Open the data of a STORED/SENDING/AWAITING/RESURRECTED entry; secret required when vaultEntryHasSecret. */

@@ -68,7 +68,8 @@ compile() {
 # The spool library, instrumented for coverage but without libFuzzer's main.
 LIB_OBJS=()
 pids=()
-for src in "$SRC"/spool/*.c "$SRC"/tests/fuzz/fuzz-store.c "$SRC"/daemon/vaultd-ipp-attrs.c; do
+for src in "$SRC"/spool/*.c "$SRC"/tests/fuzz/fuzz-store.c "$SRC"/daemon/vaultd-ipp-attrs.c \
+	"$SRC"/daemon/vaultd-ipp-listen.c; do
 	obj=$OUT/obj/$(basename "${src%.c}").o
 	LIB_OBJS+=("$obj")
 	compile "$src" "$obj" -fsanitize=fuzzer-no-link &
