@@ -9,9 +9,11 @@
  * lock descriptor, so no other process can change the entry before the
  * commit.  vaultBatchCommit then, in this order (doc/FORMAT.md):
  *
- *   1. syncfs(2) once per file system holding a tmp file, then fsync of
- *      each tmp file (nothing left to write by then: it only tells the
- *      I/O layer, and any write-back error, that the file is durable);
+ *   1. syncfs(2) once per file system holding a tmp file; when every one
+ *      succeeded, each tmp file's own write-back errors are collected with
+ *      sync_file_range(2) (an fsync per file after syncfs would only add
+ *      a device cache flush each); when one failed, each tmp file is
+ *      fsynced as a single change would be;
  *   2. rename of every tmp file over its sidecar;
  *   3. one fsync of each area directory that got a rename;
  *   4. the journal records of all of them in one write and one fsync.
@@ -220,30 +222,34 @@ item_fail(batch_item_t *item, GError **first, int err, const char *what, const c
 
 
 /*
- * 'sync_tmp_files()' - Step 1: syncfs once per file system of the areas
- *                      in use, then fsync and close every tmp file.  A tmp
- *                      file that cannot be synced is dropped.
+ * 'sync_file_systems()' - syncfs once per file system of the areas; false
+ *                         when one could not be synced.
  */
 
-static void
-sync_tmp_files(vault_batch_t *batch, GError **first)
+static bool
+sync_file_systems(const vault_config_t *config)
 {
-  const vault_config_t	*config = batch->store->config;
-  GArray		*devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
-  guint			i, j;
+  GArray	*devs = g_array_new(FALSE, FALSE, sizeof(dev_t));
+  bool		ok = true;
+  guint		i, j;
 
   for (i = 0; i < vaultConfigGetAreaCount(config); i ++)
   {
     int		fd = open(vaultConfigGetAreaPath(config, i), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat	st;
 
-    for (j = 0, st.st_dev = 0; fd >= 0 && !fstat(fd, &st) && j < devs->len && g_array_index(devs, dev_t, j) != st.st_dev; j ++);
-
-    if (fd >= 0 && j == devs->len)
+    if (fd < 0 || fstat(fd, &st))
+      ok = false;
+    else
     {
-      // Errors are left to the fsyncs below, which see them per file.
-      (void)syncfs(fd);
-      g_array_append_val(devs, st.st_dev);
+      for (j = 0; j < devs->len && g_array_index(devs, dev_t, j) != st.st_dev; j ++);
+
+      if (j == devs->len)
+      {
+        if (syncfs(fd))
+          ok = false;
+        g_array_append_val(devs, st.st_dev);
+      }
     }
 
     if (fd >= 0)
@@ -251,12 +257,29 @@ sync_tmp_files(vault_batch_t *batch, GError **first)
   }
 
   g_array_free(devs, TRUE);
+  return (ok);
+}
 
-  for (i = 0; i < batch->items->len; i ++)
+
+/*
+ * 'sync_tmp_files()' - Step 1: syncfs once per file system of the areas
+ *                      in use, then collect each tmp file's write-back
+ *                      errors (or fsync each one when a syncfs failed) and
+ *                      close it.  A tmp file that cannot be synced is
+ *                      dropped.
+ */
+
+static void
+sync_tmp_files(vault_batch_t *batch, GError **first)
+{
+  bool	synced = sync_file_systems(batch->store->config);
+
+  for (guint i = 0; i < batch->items->len; i ++)
   {
-    batch_item_t *item = &g_array_index(batch->items, batch_item_t, i);
+    batch_item_t	*item = &g_array_index(batch->items, batch_item_t, i);
+    int			rc = synced ? _vaultIoFsyncAfterSyncfs(batch->store->io, item->tmp_fd) : _vaultIoFsync(batch->store->io, item->tmp_fd);
 
-    if (_vaultIoFsync(batch->store->io, item->tmp_fd) < 0)
+    if (rc < 0)
       item_fail(item, first, errno, "Cannot sync", item->path);
 
     _vaultIoClose(batch->store->io, item->tmp_fd);
@@ -321,8 +344,9 @@ sync_areas(vault_batch_t *batch, const bool *dirty, GError **first)
 
 /*
  * 'vaultBatchCommit()' - Make every queued change durable: tmp files
- *                        synced (syncfs, fsync), renamed, each area
- *                        directory fsynced once, then all journal records
+ *                        synced (syncfs, then each file's write-back
+ *                        checked), renamed, each area directory fsynced
+ *                        once, then all journal records
  *                        appended in one write and one fsync; then the
  *                        locks are released.  *committed (may be NULL)
  *                        counts the changes that are durable.  A change

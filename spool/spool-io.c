@@ -13,6 +13,10 @@
  * so production runs pay one branch per call.
  */
 
+#ifndef _GNU_SOURCE
+#  define _GNU_SOURCE			/* sync_file_range(2) */
+#endif
+
 #include "spool-private.h"
 
 #include <errno.h>
@@ -224,6 +228,23 @@ _vaultIoWrite(_vault_io_t *io,
 
 
 /*
+ * 'mark_synced()' - Record that fd's current length is durable (DROP only).
+ */
+
+static void
+mark_synced(_vault_io_t *io,
+            int         fd)
+{
+  _vault_io_file_t	*f;
+  struct stat	st;
+
+  if (io_tracking(io) && (f = g_hash_table_lookup(io->fds, GINT_TO_POINTER(fd))) != NULL &&
+      !fstat(fd, &st))
+    f->synced = st.st_size;
+}
+
+
+/*
  * '_vaultIoFsync()' - fsync(2) one file (a step); its current length is
  *                     durable afterwards.  Returns 0 or -1 with errno.
  */
@@ -232,9 +253,6 @@ int
 _vaultIoFsync(_vault_io_t *io,
               int         fd)
 {
-  _vault_io_file_t	*f;
-  struct stat	st;
-
   g_return_val_if_fail(io != NULL, -1);
 
   io_step(io);
@@ -242,10 +260,34 @@ _vaultIoFsync(_vault_io_t *io,
   if (fsync(fd))
     return (-1);
 
-  if (io_tracking(io) && (f = g_hash_table_lookup(io->fds, GINT_TO_POINTER(fd))) != NULL &&
-      !fstat(fd, &st))
-    f->synced = st.st_size;
+  mark_synced(io, fd);
+  return (0);
+}
 
+
+/*
+ * '_vaultIoFsyncAfterSyncfs()' - The step that stands for fsync(2) of one
+ *                                file once syncfs(2) of its file system
+ *                                has succeeded: wait for the file's own
+ *                                write-back and report its errors
+ *                                (sync_file_range(2): no second journal
+ *                                commit, no device cache flush); its
+ *                                current length is durable afterwards.
+ *                                Returns 0 or -1 with errno.
+ */
+
+int
+_vaultIoFsyncAfterSyncfs(_vault_io_t *io,
+                         int         fd)
+{
+  g_return_val_if_fail(io != NULL, -1);
+
+  io_step(io);
+
+  if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
+    return (-1);
+
+  mark_synced(io, fd);
   return (0);
 }
 

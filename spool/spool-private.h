@@ -64,6 +64,7 @@ extern guint64		_vaultIoGetSteps(const _vault_io_t *io);	/* Steps done so far */
 extern int		_vaultIoOpen(_vault_io_t *io, const char *path, int flags, mode_t mode);
 extern int		_vaultIoWrite(_vault_io_t *io, int fd, const void *buf, size_t len);	/* Writes all or fails */
 extern int		_vaultIoFsync(_vault_io_t *io, int fd);
+extern int		_vaultIoFsyncAfterSyncfs(_vault_io_t *io, int fd);
 extern int		_vaultIoClose(_vault_io_t *io, int fd);
 extern int		_vaultIoRename(_vault_io_t *io, const char *from, const char *to);
 extern int		_vaultIoFsyncDir(_vault_io_t *io, const char *dir);

@@ -380,10 +380,11 @@ extern void		vaultGateEndQuery(vault_gate_t *gate);
  * together, for the boot sweep.  vaultBatchSetState changes the entry in
  * memory and writes its new sidecar to <id>.meta.tmp without fsync; the
  * batch keeps the entry's lock (a duplicate of it) until the commit.
- * vaultBatchCommit makes every tmp file durable (syncfs, then fsync), then
- * renames them all, fsyncs each area directory once and appends all the
- * journal records in one write and one fsync (doc/FORMAT.md).  Nothing of
- * a batch is durable before vaultBatchCommit returns.
+ * vaultBatchCommit makes every tmp file durable (syncfs, then each file's
+ * write-back errors; fsync when a syncfs failed), then renames them all,
+ * fsyncs each area directory once and appends all the journal records in
+ * one write and one fsync (doc/FORMAT.md).  Nothing of a batch is durable
+ * before vaultBatchCommit returns.
  */
 
 typedef struct _vault_batch_s vault_batch_t;	/* Pending state changes */
