@@ -1,6 +1,7 @@
 /*
- * The listening sockets of the counters IPP service: a loopback TCP
- * address (anything else is refused) and a unix socket.
+ * vaultd's listening sockets: the counters IPP service's loopback TCP
+ * address (anything else is refused), and the unix sockets of the counters
+ * service and of releases.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -95,33 +96,46 @@ _vaultdIppListenTcp(const char *listen_spec, GError **error)
 
 
 /*
- * '_vaultdIppListenUnix()' - Listen on a unix socket at path (a stale
- *                            socket there is replaced; anything else is an
- *                            error).  Mode 0666: any local user may read
- *                            counters, as over loopback.
+ * 'vaultdListenUnix()' - Listen on a unix socket at path, mode 0666 (any
+ *                        local user may connect; the services check who
+ *                        asks).  A missing directory is created 0755
+ *                        whatever the umask (vaultd.service sets 0077); a
+ *                        stale socket is replaced, any other file in the
+ *                        way is an error.  what names the setting in
+ *                        messages.  Returns the fd or -1 (CONFIG, IO).
  */
 
 int
-_vaultdIppListenUnix(const char *path, GError **error)
+vaultdListenUnix(const char *path,
+                 const char *what,
+                 GError     **error)
 {
   struct sockaddr_un	addr = { .sun_family = AF_UNIX };
   struct stat		st;
+  g_autofree char	*dir = g_path_get_dirname(path);
   int			fd;
 
   if (strlen(path) >= sizeof(addr.sun_path))
   {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "counters-socket \"%s\": path too long for a socket.", path);
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "%s %s: the path is too long for a socket.", what, path);
     return (-1);
   }
 
-  if (lstat(path, &st) == 0 && S_ISSOCK(st.st_mode))
-    unlink(path);
+  if (!g_file_test(dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents(dir, 0755) == 0)
+    chmod(dir, 0755);
+
+  if (!g_file_test(dir, G_FILE_TEST_IS_DIR) || (!lstat(path, &st) && !S_ISSOCK(st.st_mode)))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "%s %s: %s", what, path, g_file_test(dir, G_FILE_TEST_IS_DIR) ? "a file that is not a socket is in the way" : "its directory cannot be created");
+    return (-1);
+  }
+  unlink(path);
 
   strcpy(addr.sun_path, path);
   if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0 ||
       bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0666) < 0 || listen(fd, 64) < 0)
   {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot listen on %s: %s", path, g_strerror(errno));
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "%s %s: %s", what, path, g_strerror(errno));
     if (fd >= 0)
       close(fd);
     return (-1);

@@ -503,7 +503,7 @@ vaultdIppStart(vault_store_t *store, const char *listen, const char *socket_path
 
   if (socket_path)
   {
-    if ((fd = _vaultdIppListenUnix(socket_path, error)) < 0)
+    if ((fd = vaultdListenUnix(socket_path, "counters-socket", error)) < 0)
       goto fail;
     ipp->socket_path = g_strdup(socket_path);
     add_listener(ipp, 1, fd);

@@ -18,7 +18,6 @@ G_BEGIN_DECLS
 extern int		_vaultdIppListenTcp(const char *listen_spec, GError **error);
 
 /* Listen on a unix socket at path (a stale socket there is replaced), mode 0666; the fd, or -1 with CONFIG or IO. */
-extern int		_vaultdIppListenUnix(const char *path, GError **error);
 
 /* requested-attributes as a set of names (g_hash_table_destroy it); NULL means all. */
 extern GHashTable	*_vaultdIppRequested(ipp_t *request);

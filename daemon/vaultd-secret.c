@@ -417,55 +417,6 @@ accept_cb(gint fd, GIOCondition condition, gpointer data)
 
 
 /*
- * 'listen_socket()' - Bind path (replacing a stale socket, never another
- *                     file), mode 0666, listen.  Returns the fd or -1.
- */
-
-static int
-listen_socket(const char *path, GError **error)
-{
-  struct sockaddr_un	addr;
-  struct stat		st;
-  g_autofree char	*dir = g_path_get_dirname(path);
-  int			fd;
-
-  if (strlen(path) >= sizeof(addr.sun_path))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CONFIG, "release-socket %s: the path is too long for a socket.", path);
-    return (-1);
-  }
-
-  // A directory we create must be searchable by everyone whatever the umask
-  // (vaultd.service sets 0077): originators connect to the socket in it.
-  if (!g_file_test(dir, G_FILE_TEST_IS_DIR) && g_mkdir_with_parents(dir, 0755) == 0)
-    chmod(dir, 0755);
-
-  errno = 0;
-  if (!g_file_test(dir, G_FILE_TEST_IS_DIR) || (!lstat(path, &st) && !S_ISSOCK(st.st_mode)))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "release-socket %s: %s", path, g_file_test(dir, G_FILE_TEST_IS_DIR) ? "a file that is not a socket is in the way" : "its directory cannot be created");
-    return (-1);
-  }
-  unlink(path);
-
-  memset(&addr, 0, sizeof(addr));
-  addr.sun_family = AF_UNIX;
-  memcpy(addr.sun_path, path, strlen(path));
-
-  if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0 ||
-      bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0666) < 0 || listen(fd, 16) < 0)
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "release-socket %s: %s", path, g_strerror(errno));
-    if (fd >= 0)
-      close(fd);
-    return (-1);
-  }
-
-  return (fd);
-}
-
-
-/*
  * 'vaultdSecretStart()' - Listen on the release socket.  IO or CONFIG when
  *                         it cannot be created.
  */
@@ -478,7 +429,7 @@ vaultdSecretStart(vault_store_t *store,
   vaultd_secret_t	*secret;
   int			fd;
 
-  if ((fd = listen_socket(path, error)) < 0)
+  if ((fd = vaultdListenUnix(path, "release-socket", error)) < 0)
     return (NULL);
 
   secret           = g_new0(vaultd_secret_t, 1);

@@ -43,6 +43,9 @@ extern bool	vaultdIsStale(const vault_config_t *config, gint64 stored_utc, const
 typedef struct _vaultd_ipp_s vaultd_ipp_t;
 
 /* Listen on listen ("host:port", loopback only) and/or socket_path; NULL skips one. */
+/* A unix socket to listen on, mode 0666, its directory made if missing. */
+extern int		vaultdListenUnix(const char *path, const char *what, GError **error);
+
 extern vaultd_ipp_t	*vaultdIppStart(vault_store_t *store, const char *listen, const char *socket_path, GError **error);
 extern void		vaultdIppStop(vaultd_ipp_t *ipp);
 

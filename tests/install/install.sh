@@ -9,7 +9,7 @@
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/bed/tap.sh"
 : "${top_builddir:=$top_srcdir}"
-tap_plan 16
+tap_plan 17
 
 D=$(mktemp -d "${TMPDIR:-/tmp}/cups-vault-install.XXXXXX") || exit 1
 trap 'rm -rf "$D"' EXIT
@@ -63,6 +63,31 @@ tap_ok "the sample with every setting enabled loads (vaultctl keygen, areas)" ev
 	'"$D$sbindir/vaultctl" -c "$D/run/vault.conf" keygen >/dev/null &&
 	 "$D$sbindir/vaultctl" -c "$D/run/vault.conf" areas >"$D/run/areas" 2>&1' ||
 	tap_diag "$(cat "$D/run/areas" 2>/dev/null)"
+
+# vaultd.service as systemd would run it (Type=simple: the process it starts
+# must be the service), with the sample's sockets in a directory that does
+# not exist yet (as /run/cups-vault after a boot), no TCP listener, and a
+# cupsd address where none listens.
+sed -e "s|^counters-socket = .*|counters-socket = $D/run/sockets/counters.sock|" \
+    -e "s|^release-socket = .*|release-socket = $D/run/sockets/release.sock|" \
+    -e '/^counters-listen = /d' "$D/run/vault.conf" >"$D/run/vaultd.conf"
+read -r -a unit_cmd <<<"$(sed -n 's/^ExecStart=//p' "$D$systemdunitdir/vaultd.service")"
+CUPS_SERVER=$D/run/no-cupsd.sock "$D${unit_cmd[0]}" "${unit_cmd[@]:1}" -c "$D/run/vaultd.conf" \
+	>"$D/run/vaultd.log" 2>&1 &
+vaultd_pid=$!
+for _ in $(seq 50); do
+	[ -S "$D/run/sockets/release.sock" ] && [ -S "$D/run/sockets/counters.sock" ] && break
+	sleep 0.1
+done
+tap_ok "vaultd.service's command stays in the foreground and makes its sockets' directory" eval \
+	'kill -0 "$vaultd_pid" 2>/dev/null && [ -S "$D/run/sockets/release.sock" ] &&
+	 [ -S "$D/run/sockets/counters.sock" ] && [ "$(mode_of "/run/sockets")" = 755 ]' ||
+	tap_diag "$(cat "$D/run/vaultd.log")"
+kill "$vaultd_pid" 2>/dev/null
+wait "$vaultd_pid" 2>/dev/null
+# A vaultd that detached (the failure above) runs with this test's own
+# config path, which no other process has.
+pkill -f -- "-c $D/run/vaultd.conf" 2>/dev/null
 
 bad=""
 for m in man5/vault.conf.5 man7/vault.7 man8/vaultd.8 man8/vaultctl.8 man8/vault-add-printer.8 man8/vault-remove-printer.8; do
