@@ -129,7 +129,7 @@ finish_entry(run_t                        *run,	/* I - Run */
   if (result->status == CUPS_BACKEND_OK)
   {
     if (!vaultEntryErase(run->entry, VAULT_STATE_DONE, run->actor, "printed", error))
-      backendLog("WARNING", "Printed, but the vault copy could not be erased: %s", (*error)->message);
+      backendLog("ERROR", "Printed, but the vault copy could not be erased (the journal says it printed; do not release it again): %s", (*error)->message);
     g_clear_error(error);
     return (OUTCOME_PRINTED);
   }

@@ -270,6 +270,33 @@ _vaultEntryFinishErase(vault_entry_t *entry, GError **error)
 
 
 /*
+ * 'tombstone_in_area()' - When <root>/tombstones cannot take the tombstone
+ *                         (unwritable, broken, on a failing disk): put it
+ *                         over the live sidecar in the entry's area instead
+ *                         (the earlier layout, which every reader and the
+ *                         sweep still know), then remove the data file.
+ *                         The wrapped key is gone either way: an erase
+ *                         after a print must not leave a sidecar that says
+ *                         SENDING, which a later run would hold as
+ *                         interrupted and offer to print again.  False
+ *                         (nothing changed) when that fails too.
+ */
+
+static bool
+tombstone_in_area(vault_entry_t *entry)
+{
+  char	*path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
+  bool	ok = _vaultMetaWrite(entry->store->io, path, entry->meta, &entry->store->mac_key, NULL);
+
+  g_free(path);
+  if (ok)
+    _vaultEntryRemoveFiles(entry, true, NULL);	/* The key is gone: the rest is cleanup */
+
+  return (ok);
+}
+
+
+/*
  * 'vaultEntryErase()' - Crypto-erase the entry; final is DONE (from SENDING)
  *                       or DISCARDED (from any other live state).  It is
  *                       journalled first; then the tombstone without the
@@ -317,6 +344,12 @@ vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, co
   path = _vaultTombstonePath(entry->store, meta->id);
   ok   = _vaultMetaWrite(entry->store->io, path, meta, &entry->store->mac_key, error);
   g_free(path);
+
+  if (!ok && tombstone_in_area(entry))
+  {
+    g_clear_error(error);
+    ok = true;
+  }
 
   if (!ok)
   {

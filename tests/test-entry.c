@@ -10,6 +10,7 @@
 #include "test-spool-util.h"
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -501,6 +502,77 @@ data_path_of(vt_t *t, vault_entry_t *entry)
 
 
 /*
+ * '/spool/entry/erase-fallback' - When <root>/tombstones cannot take the
+ *                                 tombstone, the erase puts it over the
+ *                                 live sidecar in the area: the key and
+ *                                 the data are gone and the entry reads
+ *                                 DONE (never SENDING, which a later run
+ *                                 would offer to print again).
+ */
+
+static void
+test_erase_fallback(void)
+{
+  vt_t		t;
+  char		*id, *meta_path, *data_path, *tomb_path, *tomb_dir, *text;
+  vault_lock_t	*lock;
+  vault_entry_t	*entry;
+  GError	*error = NULL;
+  int		visits[2] = { 0, -1 };
+
+  vtSetup(&t, "1M", "1M", NULL);
+  id        = vtStore(&t, vtJob(&t, 14, NULL), "secret page", 11, 4);
+  entry     = vtOpen(&t, id, &lock);
+  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
+  data_path = data_path_of(&t, entry);
+  tomb_path = _vaultTombstonePath(t.store, id);
+  tomb_dir  = g_path_get_dirname(tomb_path);
+  set_state(entry, VAULT_STATE_SENDING, 0);
+
+  /* A file where the tombstone directory belongs: no tombstone fits there. */
+  g_assert_cmpint(rmdir(tomb_dir), ==, 0);
+  g_assert_true(g_file_set_contents(tomb_dir, "in the way", -1, NULL));
+
+  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DONE, "test", "printed", &error));
+  g_assert_no_error(error);
+  vaultEntryFree(entry);
+
+  g_assert_true(g_file_get_contents(meta_path, &text, NULL, NULL));
+  g_assert_null(strstr(text, "wrapped-key"));
+  g_assert_nonnull(strstr(text, "state=done\nvalid=false\n"));
+  g_free(text);
+  g_assert_false(g_file_test(data_path, G_FILE_TEST_EXISTS));
+
+  entry = vaultEntryOpen(t.store, lock, id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_DONE);
+  g_assert_null(vaultEntryOpenData(entry, NULL, &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
+  g_clear_error(&error);
+
+  /* The directory back: the sweep sees one DONE entry, removed like any. */
+  g_assert_cmpint(unlink(tomb_dir), ==, 0);
+  g_assert_cmpint(mkdir(tomb_dir, 0700), ==, 0);
+  g_assert_true(vaultStoreForeach(t.store, count_visits, visits, &error));
+  g_assert_no_error(error);
+  g_assert_cmpint(visits[0], ==, 1);
+  g_assert_cmpint(visits[1], ==, VAULT_STATE_DONE);
+  g_assert_true(vaultEntryRemove(entry, &error));
+  g_assert_no_error(error);
+  vaultEntryFree(entry);
+  g_assert_cmpuint(vtCountFiles(t.area[0], "") + vtCountFiles(t.area[1], ""), ==, 0);
+
+  vaultLockRelease(lock);
+  g_free(tomb_path);
+  g_free(tomb_dir);
+  g_free(meta_path);
+  g_free(data_path);
+  g_free(id);
+  vtTeardown(&t);
+}
+
+
+/*
  * 'expect_read_error()' - Reading entry fails with code (at open or read).
  */
 
@@ -824,6 +896,7 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/entry/interrupted", test_interrupted);
   g_test_add_func("/spool/entry/erase", test_erase);
   g_test_add_func("/spool/entry/erase-interrupted", test_erase_interrupted);
+  g_test_add_func("/spool/entry/erase-fallback", test_erase_fallback);
   g_test_add_func("/spool/entry/tamper", test_tamper);
   g_test_add_func("/spool/entry/wrong-key", test_wrong_key);
   g_test_add_func("/spool/entry/secret", test_secret);
