@@ -42,6 +42,7 @@ TESTS += tests/test-backend-args
 # Integration tests in the private test bed (run as root).
 BACKEND_INTEGRATION_TESTS = \
 	tests/backend/print-once.sh \
+	tests/backend/lost-hold.sh \
 	tests/backend/inner-status.sh \
 	tests/backend/interrupted.sh \
 	tests/backend/cupsd-restart.sh \

@@ -72,9 +72,11 @@ scrub_argv0(char *argv0)		/* I - argv[0] */
 
 
 /*
- * 'hold_entry()' - Mark an interrupted entry AWAITING and say why.
+ * 'hold_entry()' - Mark an interrupted entry AWAITING, held by our cupsd
+ *                  (the parent process), and say why.
  *
- * The last INFO line becomes the job's job-printer-state-message.
+ * The last INFO line becomes the job's job-printer-state-message.  An
+ * entry this cupsd already holds is left as it is.
  */
 
 static outcome_t
@@ -86,7 +88,8 @@ hold_entry(run_t  *run,			/* I - Run */
   time_t	when = (time_t)vaultEntryGetStoredTime(run->entry);
   struct tm	tm;			/* UTC time */
 
-  if (vaultEntryGetState(run->entry) != VAULT_STATE_AWAITING && !vaultEntrySetState(run->entry, VAULT_STATE_AWAITING, run->actor, "printing was interrupted; held for a decision", error))
+  if (!vaultEntryIsHeldBy(run->entry, getppid()) &&
+      !vaultEntryHold(run->entry, getppid(), run->actor, vaultEntryGetState(run->entry) == VAULT_STATE_AWAITING ? "cupsd restarted since the job was held and may have lost the hold; held again for a decision" : "printing was interrupted; held for a decision", error))
     return (OUTCOME_ERROR);
 
   backendRunDrainInput(run);
@@ -275,6 +278,8 @@ backendRunActOnEntry(run_t  *run,		/* I - Run */
     case VAULT_STATE_AWAITING :
         if (run->waited)		/* Not a release: the run we waited for held it */
           return (hold_entry(run, error));
+        if (!vaultEntryIsHeldBy(run->entry, getppid()))
+          return (hold_entry(run, error));	/* Another cupsd: its hold may be lost, not released */
         if (vaultEntryHasSecret(run->entry) && !take_grant(run))
           return (hold_entry(run, error));
         backendRunDrainInput(run);

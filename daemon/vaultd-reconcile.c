@@ -181,7 +181,8 @@ lock_entry(vaultd_service_t *svc, vault_entry_t *listed, vault_lock_t **lock)
 
 
 /*
- * 'set_awaiting()' - Mark entry AWAITING (unless it is) for CUPS job job_id.
+ * 'set_awaiting()' - Mark entry AWAITING, held by the cupsd vaultd talks to
+ *                    (when its pid is known), for CUPS job job_id.
  */
 
 static void
@@ -189,11 +190,29 @@ set_awaiting(vaultd_service_t *svc, vault_entry_t *entry, int job_id, const char
 {
   g_autofree char	*reason = g_strdup_printf("%s (CUPS job %d)", why, job_id);
   g_autoptr(GError)	error = NULL;
+  pid_t			cupsd = vaultdCupsGetPid(svc->cups);
 
-  if (vaultEntryGetState(entry) == VAULT_STATE_AWAITING)
+  if (vaultEntryIsHeldBy(entry, cupsd))
     vaultdJournalNote(svc->store, entry, job_id, reason);
-  else if (!vaultEntrySetState(entry, VAULT_STATE_AWAITING, ACTOR, reason, &error))
+  else if (!vaultEntryHold(entry, cupsd, ACTOR, reason, &error))
     g_warning("Entry %s cannot be marked awaiting: %s", vaultEntryGetId(entry), error->message);
+}
+
+
+/*
+ * 'confirm_holder()' - CONSULT: the job is held in the cupsd vaultd talks
+ *                      to; when the entry names another cupsd (it
+ *                      restarted and kept the hold on disk), record this
+ *                      one, so its release prints.
+ */
+
+static void
+confirm_holder(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job)
+{
+  pid_t	cupsd = vaultdCupsGetPid(svc->cups);
+
+  if (cupsd > 0 && !vaultEntryIsHeldBy(entry, cupsd))
+    set_awaiting(svc, entry, job->id, "still held after cupsd restarted");
 }
 
 
@@ -332,6 +351,7 @@ act_locked(vaultd_service_t *svc, vaultd_action_t action, vault_entry_t *entry, 
         recreate_job(svc, entry, job);
         break;
     case VAULTD_ACTION_CONSULT :
+        confirm_holder(svc, entry, job);
         vaultdConsult(svc, entry, job);
         break;
     case VAULTD_ACTION_CANCEL :

@@ -19,6 +19,7 @@ spool_libvaultspool_a_SOURCES = \
 	spool/spool-entry.c \
 	spool/spool-entry-receive.c \
 	spool/spool-entry-state.c \
+	spool/spool-entry-hold.c \
 	spool/spool-entry-data.c \
 	spool/spool-journal.c
 
@@ -29,6 +30,7 @@ VAULT_STORE_TESTS = \
 	tests/test-config \
 	tests/test-meta \
 	tests/test-entry \
+	tests/test-hold \
 	tests/test-area \
 	tests/test-journal \
 	tests/test-crash
@@ -44,6 +46,8 @@ tests_test_meta_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_meta_CPPFLAGS = $(AM_CPPFLAGS) -DVAULT_GOLDEN_DIR='"$(abs_top_srcdir)/tests/golden-meta"'
 tests_test_entry_SOURCES = tests/test-entry.c $(VAULT_TEST_UTIL)
 tests_test_entry_LDADD = $(VAULT_SPOOL_LIBS)
+tests_test_hold_SOURCES = tests/test-hold.c $(VAULT_TEST_UTIL)
+tests_test_hold_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_area_SOURCES = tests/test-area.c $(VAULT_TEST_UTIL)
 tests_test_area_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_journal_SOURCES = tests/test-journal.c $(VAULT_TEST_UTIL)

@@ -194,6 +194,12 @@ extern vault_entry_t	*vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, c
 /* Change state: validates the transition, records boot id and pid for SENDING, replaces the sidecar atomically and journals it. */
 extern bool		vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error);
 
+/* AWAITING, held by cupsd process holder (0: not known) in this boot; an AWAITING entry gets its holder recorded (spool-entry-hold.c). */
+extern bool		vaultEntryHold(vault_entry_t *entry, pid_t holder, const char *actor, const char *reason, GError **error);
+
+/* True when AWAITING and held by cupsd process cupsd of this boot (or by an unknown one): a run from that cupsd is a release. */
+extern bool		vaultEntryIsHeldBy(const vault_entry_t *entry, pid_t cupsd);
+
 /* Crypto-erase: final is DONE or DISCARDED.  The wrapped key leaves the sidecar first (tombstone), then the data file is removed. */
 extern bool		vaultEntryErase(vault_entry_t *entry, vault_state_t final, const char *actor, const char *reason, GError **error);
 
@@ -211,8 +217,8 @@ extern const char	*vaultEntryGetStoredLocalDate(const vault_entry_t *entry);	/* 
 extern gint64		vaultEntryGetChangedTime(const vault_entry_t *entry);		/* last transition */
 extern guint64		vaultEntryGetSize(const vault_entry_t *entry);			/* plaintext bytes */
 extern guint64		vaultEntryGetFileSize(const vault_entry_t *entry);		/* data file bytes */
-extern const char	*vaultEntryGetBootId(const vault_entry_t *entry);		/* of the SENDING run */
-extern pid_t		vaultEntryGetPid(const vault_entry_t *entry);			/* of the SENDING run */
+extern const char	*vaultEntryGetBootId(const vault_entry_t *entry);		/* of the SENDING run, or the AWAITING holder */
+extern pid_t		vaultEntryGetPid(const vault_entry_t *entry);			/* of the SENDING run, or the AWAITING holder (cupsd) */
 extern bool		vaultEntryHasSecret(const vault_entry_t *entry);
 
 /* True for RESURRECTED, and for SENDING recorded by another boot or by a pid that no longer runs. */
