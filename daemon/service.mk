@@ -38,6 +38,7 @@ SERVICE_INTEGRATION_TESTS = \
 	tests/service/unreachable-originator.sh \
 	tests/service/lost-job.sh \
 	tests/service/stale-entry.sh \
+	tests/service/tombstone-prune.sh \
 	tests/service/replayed-reference.sh
 TESTS += $(SERVICE_INTEGRATION_TESTS)
 EXTRA_DIST += $(SERVICE_INTEGRATION_TESTS) tests/service/lib.sh

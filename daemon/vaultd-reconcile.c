@@ -24,6 +24,9 @@
  *                                              completed job is our own
  *                                              re-created one (warn once)
  *   DISCARDED    pending/held/processing    -> Cancel-Job with a message
+ *   DONE, DISCARDED (tombstones) older than tombstone-age, when cupsd has
+ *                no unfinished job for them -> tombstone removed (never
+ *                at boot: a job cupsd runs again finds its tombstone)
  *
  * Order matters for the invariants: the job is held in cupsd before the
  * entry becomes AWAITING (a backend run finding AWAITING on a job that is
@@ -364,6 +367,39 @@ act_locked(vaultd_service_t *svc, vaultd_action_t action, vault_entry_t *entry, 
 
 
 /*
+ * 'prune_tombstone()' - Remove a tombstone older than tombstone-age when
+ *                       cupsd has no unfinished job for it: such a job
+ *                       could still run, and its tombstone is what keeps
+ *                       it from printing twice.
+ */
+
+static void
+prune_tombstone(vaultd_service_t *svc, vault_entry_t *listed, const vaultd_job_t *job)
+{
+  const vault_config_t	*config = vaultStoreGetConfig(svc->store);
+  gint64		age = g_get_real_time() / G_USEC_PER_SEC - vaultEntryGetChangedTime(listed);
+  vault_lock_t		*lock = NULL;
+  vault_entry_t		*entry;
+  g_autoptr(GError)	error = NULL;
+
+  if (age <= vaultConfigGetTombstoneAge(config) ||
+      (job && job->state != IPP_JSTATE_COMPLETED && job->state != IPP_JSTATE_CANCELED && job->state != IPP_JSTATE_ABORTED))
+    return;
+
+  if ((entry = lock_entry(svc, listed, &lock)) == NULL)
+    return;
+
+  if (vaultEntryRemove(entry, &error))
+    g_message("Tombstone %s removed: older than tombstone-age, and cupsd has no unfinished job for it.", vaultEntryGetId(entry));
+  else
+    g_warning("Tombstone %s could not be removed: %s", vaultEntryGetId(entry), error->message);
+
+  vaultEntryFree(entry);
+  vaultLockRelease(lock);
+}
+
+
+/*
  * 'vaultdReconcileEntry()' - Decide and act for one entry from the listing.
  */
 
@@ -378,10 +414,18 @@ vaultdReconcileEntry(vaultd_service_t *svc,
   vault_entry_t		*entry;
 
   if (state != VAULT_STATE_RESURRECTED && state != VAULT_STATE_SENDING && state != VAULT_STATE_AWAITING && state != VAULT_STATE_DISCARDED)
+  {
+    if (state == VAULT_STATE_DONE)
+      prune_tombstone(svc, listed, job);
     return;
+  }
 
   if ((action = vaultdDecide(state, vaultEntryIsInterrupted(listed), job)) == VAULTD_ACTION_NONE)
+  {
+    if (state == VAULT_STATE_DISCARDED)
+      prune_tombstone(svc, listed, job);
     return;
+  }
 
   if (action == VAULTD_ACTION_STUCK)
   {

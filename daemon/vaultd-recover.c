@@ -407,13 +407,10 @@ sweep_locked(vault_store_t  *store,
 
     case VAULT_STATE_DONE :
     case VAULT_STATE_DISCARDED :
-        if (g_date_time_to_unix(now) - vaultEntryGetChangedTime(entry) > vaultConfigGetTombstoneAge(config))
-        {
-          if (vaultEntryRemove(entry, &error))
-            sweep->pruned ++;
-          else
-            g_warning("Tombstone %s could not be removed: %s", vaultEntryGetId(entry), error->message);
-        }
+        // Tombstones stay, however old: cupsd runs a job again at boot when
+        // it had not written its completion, and the tombstone is what
+        // stops a second print then.  vaultd's service prunes them once
+        // cupsd has no unfinished job for them (vaultd-reconcile.c).
         break;
   }
 }

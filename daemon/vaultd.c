@@ -119,9 +119,9 @@ run_recover(const char *config_path,
     fprintf(stderr, "vaultd: %s\n", error->message);
   else if (!quiet)
     printf("vaultd: %u entries: %u resurrected, %u already resurrected, %u incomplete removed, "
-           "%u stale discarded, %u tombstones pruned, %u busy, %u unreadable, %u leftover temporary files removed\n",
+           "%u stale discarded, %u busy, %u unreadable, %u leftover temporary files removed\n",
            sweep.seen, sweep.resurrected, sweep.kept, sweep.incomplete, sweep.stale,
-           sweep.pruned, sweep.busy, sweep.unreadable, sweep.temporaries);
+           sweep.busy, sweep.unreadable, sweep.temporaries);
 
   vaultStoreClose(store);
   vaultConfigFree(config);

@@ -22,7 +22,6 @@ typedef struct vaultd_sweep_s
   guint		kept;		/* Already RESURRECTED, left as it was */
   guint		incomplete;	/* RECEIVING (or a data file without sidecar) removed */
   guint		stale;		/* Stored too long ago -> DISCARDED */
-  guint		pruned;		/* Old tombstones removed */
   guint		busy;		/* Locked by a live process, left alone */
   guint		unreadable;	/* Sidecar unreadable or data without sidecar: left on disk */
   guint		temporaries;	/* <id>.meta.tmp left by a crash mid-write, removed */
