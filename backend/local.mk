@@ -10,6 +10,7 @@ backend_vault_SOURCES = \
 	backend/vault-ref.c \
 	backend/vault-job.c \
 	backend/vault-inner.c \
+	backend/vault-inner-find.c \
 	backend/vault-log.c \
 	backend/vault-notice.c \
 	backend/vault-counts.c \
@@ -48,6 +49,7 @@ BACKEND_INTEGRATION_TESTS = \
 	tests/backend/cupsd-restart.sh \
 	tests/backend/vault-full.sh \
 	tests/backend/sidechannel.sh \
+	tests/backend/copies.sh \
 	tests/backend/faults.sh
 TESTS += $(BACKEND_INTEGRATION_TESTS)
 

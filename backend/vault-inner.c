@@ -1,15 +1,17 @@
 /*
- * Running the real backend behind the vault: find it, start it as cupsd
- * would, and feed it the decrypted vault copy of the job.
+ * Running the real backend behind the vault (found by vault-inner-find.c):
+ * start it as cupsd would, and feed it the decrypted vault copy of the job.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
  * The inner backend gets argv[0] = the inner URI without credentials, the
- * same argv[1..5] (no file: the data comes on its stdin through a pipe),
- * DEVICE_URI = the full inner URI, fds 1..4 inherited untouched (so the
- * back-channel and side-channel reach it), and stderr inherited so cupsd
- * parses its messages directly.  cupsd runs a backend as the CUPS user when
- * its file has a group/other write or other execute bit; so do we.  A
+ * same argv[1..5], the data on its stdin through a pipe (no file; but a raw
+ * queue's job with copies > 1 comes as the file argv[6], a sealed memfd:
+ * backends make copies only of a file, see backendInnerRun), DEVICE_URI =
+ * the full inner URI, fds 1..4 inherited untouched (so the back-channel
+ * and side-channel reach it), and stderr inherited so cupsd parses its
+ * messages directly.  cupsd runs a backend as the CUPS user when its file
+ * has a group/other write or other execute bit; so do we.  A
  * SIGTERM from cupsd (job canceled) is forwarded; if this process dies the
  * kernel sends the inner backend SIGTERM too (PR_SET_PDEATHSIG), so it
  * stops instead of sending a cut-off document to the end.
@@ -26,14 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#ifndef VAULT_SERVERBIN
-#  define VAULT_SERVERBIN "/usr/lib/cups"
-#endif
 
 #define BACKEND_FEED_SIZE 65536		/* Bytes per read from the vault */
 
@@ -90,157 +89,48 @@ backendTerminated(void)
 }
 
 
-/*
- * 'read_cups_user()' - The User and Group of cups-files.conf ("lp" when unset).
- */
-
-static void
-read_cups_user(char **user,		/* O - User name */
-               char **group)		/* O - Group name, NULL when unset */
+/* How the child gets the job: stdin, or for a raw queue's copies argv[6]. */
+typedef struct child_io_s
 {
-  const char	*root = getenv("CUPS_SERVERROOT");
-  char		*path, *text = NULL, **lines;
-
-  *user  = NULL;
-  *group = NULL;
-  path   = g_build_filename(root && *root ? root : "/etc/cups", "cups-files.conf", NULL);
-
-  if (g_file_get_contents(path, &text, NULL, NULL))
-  {
-    lines = g_strsplit(text, "\n", -1);
-
-    for (char **line = lines; *line; line ++)
-    {
-      char **words = g_strsplit_set(g_strstrip(*line), " \t", 2);
-
-      if (words[0] && words[1] && !g_ascii_strcasecmp(words[0], "User") && !*user)
-        *user = g_strdup(g_strstrip(words[1]));
-      else if (words[0] && words[1] && !g_ascii_strcasecmp(words[0], "Group") && !*group)
-        *group = g_strdup(g_strstrip(words[1]));
-
-      g_strfreev(words);
-    }
-
-    g_strfreev(lines);
-    g_free(text);
-  }
-
-  g_free(path);
-
-  if (!*user)
-    *user = g_strdup("lp");
-}
+  int			stdin_fd;	/* Becomes fd 0 */
+  int			file_fd;	/* memfd holding the job, or -1 */
+  char			file_path[64];	/* argv[6] naming file_fd */
+  const sigset_t	*mask;		/* Signal mask to restore in the child */
+} child_io_t;
 
 
 /*
- * 'find_cups_user()' - Resolve the user cupsd runs unprivileged backends as.
- */
-
-static bool
-find_cups_user(backend_inner_t *inner,	/* I - Inner backend */
-               GError          **error)	/* O - Error */
-{
-  char		*user, *group;		/* Names from cups-files.conf */
-  struct passwd	*pw;			/* User */
-  struct group	*gr;			/* Group */
-  bool		ok = false;		/* Result */
-
-  read_cups_user(&user, &group);
-
-  if ((pw = getpwnam(user)) == NULL)
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "The CUPS user \"%s\" does not exist.", user);
-  else
-  {
-    inner->uid = pw->pw_uid;
-    inner->gid = pw->pw_gid;
-
-    if (group && (gr = getgrnam(group)) != NULL)
-      inner->gid = gr->gr_gid;
-
-    ok = true;
-  }
-
-  g_free(user);
-  g_free(group);
-
-  return (ok);
-}
-
-
-/*
- * 'backendInnerFind()' - Locate the inner backend and decide its privileges.
+ * 'child_exec()' - In the child: set up signals, stdin, identity and
+ *                  environment, exec.
  *
- * Fails with INNER_MISSING when $CUPS_SERVERBIN/backend/<scheme> is not an
- * executable file, INNER_START when its run-as user cannot be resolved.
- */
-
-bool
-backendInnerFind(const backend_uri_t *uri,	/* I - Parsed URI */
-                 backend_inner_t     *inner,	/* O - Inner backend */
-                 GError              **error)	/* O - Error */
-{
-  const char	*serverbin = getenv("CUPS_SERVERBIN");
-  struct stat	info;			/* File information */
-
-  memset(inner, 0, sizeof(*inner));
-  inner->path = g_build_filename(serverbin && *serverbin ? serverbin : VAULT_SERVERBIN, "backend", uri->scheme, NULL);
-
-  if (stat(inner->path, &info) || !S_ISREG(info.st_mode) || access(inner->path, X_OK))
-  {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_MISSING, "No backend is installed for \"%s\" URIs (%s).", uri->scheme, inner->path);
-    backendInnerClear(inner);
-    return (false);
-  }
-
-  inner->drop_privileges = geteuid() == 0 && (info.st_mode & (S_IWGRP | S_IWOTH | S_IXOTH));
-
-  if (inner->drop_privileges && !find_cups_user(inner, error))
-  {
-    backendInnerClear(inner);
-    return (false);
-  }
-
-  return (true);
-}
-
-
-/*
- * 'backendInnerClear()' - Free what backendInnerFind filled in.
- */
-
-void
-backendInnerClear(backend_inner_t *inner)	/* I - Inner backend */
-{
-  g_free(inner->path);
-  memset(inner, 0, sizeof(*inner));
-}
-
-
-/*
- * 'child_exec()' - In the child: set up stdin, identity and environment, exec.
- *
- * On failure writes errno to report_fd and exits; never returns.
+ * SIGTERM arrives here blocked (start_inner); it goes back to SIG_DFL before
+ * it is unblocked, so a cancel that raced fork() ends the child instead of
+ * running the parent's handler.  On failure writes errno to report_fd and
+ * exits; never returns.
  */
 
 static void
 child_exec(const backend_inner_t *inner,	/* I - Inner backend */
            const backend_uri_t   *uri,		/* I - URI */
            char                  *argv[],	/* I - Backend argv */
-           int                   data_fd,	/* I - Read end of the data pipe */
+           const child_io_t      *io,		/* I - stdin and job file */
            int                   report_fd)	/* I - Close-on-exec error pipe */
 {
-  char			*child_argv[7];	/* Inner argv */
+  char			*child_argv[8];	/* Inner argv */
   struct sigaction	action;		/* Signal action */
   int			err;		/* errno to report */
 
   memset(&action, 0, sizeof(action));
   action.sa_handler = SIG_DFL;
   sigaction(SIGTERM, &action, NULL);
+  sigprocmask(SIG_SETMASK, io->mask, NULL);
 
-  if (dup2(data_fd, 0) < 0)
+  if (dup2(io->stdin_fd, 0) < 0)
     goto fail;
-  if (data_fd != 0)
-    close(data_fd);
+  if (io->stdin_fd != 0)
+    close(io->stdin_fd);
+  if (io->file_fd >= 0 && fcntl(io->file_fd, F_SETFD, 0) < 0)
+    goto fail;				/* The one fd the inner backend inherits */
 
   if (inner->drop_privileges)
   {
@@ -256,7 +146,8 @@ child_exec(const backend_inner_t *inner,	/* I - Inner backend */
   child_argv[0] = uri->sanitized;
   for (int i = 1; i < 6; i ++)
     child_argv[i] = argv[i];
-  child_argv[6] = NULL;
+  child_argv[6] = io->file_fd >= 0 ? (char *)io->file_path : NULL;
+  child_argv[7] = NULL;
 
   execv(inner->path, child_argv);
 
@@ -270,21 +161,25 @@ child_exec(const backend_inner_t *inner,	/* I - Inner backend */
 
 
 /*
- * 'feed()' - Copy the decrypted vault copy into the inner backend's stdin.
+ * 'feed()' - Copy the decrypted vault copy into fd (the inner backend's
+ *            stdin, or the memfd of a raw queue's copies).
  *
- * Returns false (error set) when the vault copy cannot be read whole.  An
- * inner backend that stops reading (EPIPE) or a SIGTERM ends the copy
- * without an error: its exit status tells what happened.
+ * Returns false (error set) when the vault copy cannot be read whole.  A
+ * failed write (EPIPE: the inner backend stopped reading) or a SIGTERM ends
+ * the copy without an error; *write_err is then the write's errno.
  */
 
 static bool
 feed(vault_reader_t *reader,		/* I - Decrypting reader */
-     int            fd,			/* I - Pipe to the inner backend */
+     int            fd,			/* I - Pipe or memfd */
+     int            *write_err,		/* O - errno of a failed write, else 0 */
      GError         **error)		/* O - Error */
 {
   char		*buffer = g_malloc(BACKEND_FEED_SIZE);
   gssize	bytes;			/* Bytes read */
   bool		ok = true;		/* Result */
+
+  *write_err = 0;
 
   while (!terminated && (bytes = vaultReaderRead(reader, buffer, BACKEND_FEED_SIZE, error)) != 0)
   {
@@ -304,7 +199,8 @@ feed(vault_reader_t *reader,		/* I - Decrypting reader */
           continue;
         }
 
-        goto out;			/* EPIPE: the inner backend stopped reading */
+        *write_err = errno;
+        goto out;
       }
     }
   }
@@ -351,13 +247,248 @@ wait_inner(pid_t                  pid,		/* I - Child */
 
 
 /*
+ * 'start_inner()' - Fork and exec the inner backend.
+ *
+ * SIGTERM is blocked from before fork() until inner_pid is set, so a cancel
+ * in that window is forwarded to the child once unblocked, never lost nor
+ * handled by the child with our handler.  Returns false with INNER_START
+ * when the backend could not be started (a child that failed to exec is
+ * reaped); the caller closes the fds in io.
+ */
+
+static bool
+start_inner(const backend_inner_t *inner,	/* I - Inner backend */
+            const backend_uri_t   *uri,		/* I - URI */
+            char                  *argv[],	/* I - Backend argv */
+            child_io_t            *io,		/* I - stdin and job file */
+            pid_t                 *pid,		/* O - Child */
+            GError                **error)	/* O - Error */
+{
+  int				report[2];	/* Exec-error pipe */
+  int				err;		/* errno of fork() or the child */
+  sigset_t			block, saved;	/* SIGTERM blocked around fork() */
+  backend_inner_result_t	ignored;	/* A child that did not exec */
+
+  if (pipe2(report, O_CLOEXEC))
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to create a pipe: %s", g_strerror(errno));
+    return (false);
+  }
+
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigprocmask(SIG_BLOCK, &block, &saved);
+  io->mask = &saved;
+
+  if ((*pid = fork()) == 0)
+    child_exec(inner, uri, argv, io, report[1]);
+
+  err = errno;
+  if (*pid > 0)
+    inner_pid = *pid;
+  sigprocmask(SIG_SETMASK, &saved, NULL);	/* A pending SIGTERM is forwarded now */
+  close(report[1]);
+
+  if (*pid < 0)
+  {
+    close(report[0]);
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to start the %s backend: %s", uri->scheme, g_strerror(err));
+    return (false);
+  }
+
+  if (terminated)
+    kill(*pid, SIGTERM);
+
+  if (read(report[0], &err, sizeof(err)) == sizeof(err))
+  {
+    close(report[0]);
+    wait_inner(*pid, &ignored);
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to start %s: %s", inner->path, g_strerror(err));
+    return (false);
+  }
+  close(report[0]);
+
+  return (true);
+}
+
+
+/*
+ * 'run_streamed()' - Run the inner backend with the job on its stdin.
+ */
+
+static bool
+run_streamed(const backend_inner_t  *inner,	/* I - Inner backend */
+             const backend_uri_t    *uri,	/* I - URI */
+             char                   *argv[],	/* I - Backend argv */
+             vault_reader_t         *reader,	/* I - Vault copy */
+             backend_inner_result_t *result,	/* O - How it ended */
+             GError                 **error)	/* O - Error */
+{
+  child_io_t	io = { .file_fd = -1 };	/* Child's stdin */
+  int		data[2];		/* Data pipe */
+  int		write_err;		/* EPIPE: it stopped reading */
+  pid_t		pid;			/* Child */
+  bool		ok;			/* Vault copy read whole */
+
+  if (pipe2(data, O_CLOEXEC))
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to create a pipe: %s", g_strerror(errno));
+    return (false);
+  }
+
+  io.stdin_fd = data[0];
+  ok          = start_inner(inner, uri, argv, &io, &pid, error);
+  close(data[0]);
+
+  if (!ok)
+  {
+    close(data[1]);
+    return (false);
+  }
+
+  if ((ok = feed(reader, data[1], &write_err, error)) == false)
+    kill(pid, SIGTERM);
+
+  close(data[1]);
+  wait_inner(pid, result);
+
+  return (ok);
+}
+
+
+/* 'release_memory()' - Free the memfd's pages now (a grandchild may hold it), close it. */
+
+static void
+release_memory(int fd)			/* I - memfd */
+{
+  if (ftruncate(fd, 0))
+    backendLog("DEBUG", "Unable to empty the in-memory copy: %s", g_strerror(errno));
+  close(fd);
+}
+
+
+/*
+ * 'hold_in_memory()' - Decrypt the vault copy into a sealed memfd: RAM (the
+ *                      job's size), never a file on disk.  Returns the fd,
+ *                      or -1 with the reader's error or INNER_START.
+ */
+
+static int
+hold_in_memory(vault_reader_t *reader,	/* I - Vault copy */
+               GError         **error)	/* O - Error */
+{
+  int		fd;			/* memfd */
+  int		write_err;		/* errno of a failed write */
+
+  if ((fd = memfd_create("cups-vault-job", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for its copies: %s", g_strerror(errno));
+    return (-1);
+  }
+
+  if (!feed(reader, fd, &write_err, error))
+  {
+    release_memory(fd);
+    return (-1);
+  }
+
+  // Sealed against writes: the inner backend (maybe the CUPS user) only reads.
+  if (write_err || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW) < 0)
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for its copies: %s", g_strerror(write_err ? write_err : errno));
+    release_memory(fd);
+    return (-1);
+  }
+
+  return (fd);
+}
+
+
+/*
+ * 'run_from_memory()' - Run the inner backend as cupsd runs it on a raw
+ *                       queue (file in argv[6], stdin /dev/null), so it
+ *                       makes argv[4] copies itself.  argv[6] is
+ *                       /proc/self/fd/N of a sealed memfd it inherits;
+ *                       ipp re-opens it per copy when the printer cannot.
+ */
+
+static bool
+run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
+                const backend_uri_t    *uri,	/* I - URI */
+                char                   *argv[],	/* I - Backend argv */
+                vault_reader_t         *reader,	/* I - Vault copy */
+                backend_inner_result_t *result,	/* O - How it ended */
+                GError                 **error)	/* O - Error */
+{
+  child_io_t	io;			/* Child's stdin and file */
+  struct stat	info;			/* memfd size */
+  pid_t		pid;			/* Child */
+  bool		ok;			/* Started */
+
+  if ((io.file_fd = hold_in_memory(reader, error)) < 0)
+    return (false);
+
+  if (terminated)			/* Canceled while decrypting: send nothing */
+  {
+    release_memory(io.file_fd);
+    result->status     = -1;
+    result->terminated = true;
+    return (true);
+  }
+
+  info.st_size = 0;
+  fstat(io.file_fd, &info);
+  backendLog("DEBUG", "%s copies on a raw queue: the %s backend reads the job from memory (%lld bytes) and makes them.", argv[4], uri->scheme, (long long)info.st_size);
+
+  snprintf(io.file_path, sizeof(io.file_path), "/proc/self/fd/%d", io.file_fd);
+  if ((io.stdin_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+  {
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to open /dev/null: %s", g_strerror(errno));
+    release_memory(io.file_fd);
+    return (false);
+  }
+
+  if ((ok = start_inner(inner, uri, argv, &io, &pid, error)) == true)
+    wait_inner(pid, result);
+
+  close(io.stdin_fd);
+  release_memory(io.file_fd);
+
+  return (ok);
+}
+
+
+/*
+ * 'raw_copies()' - True when the inner backend must make copies itself:
+ *                  cupsd gave the job as a file (argv[6]: a raw queue, no
+ *                  filter to make them) and argv[4] asks for more than one.
+ */
+
+static bool
+raw_copies(char *argv[])		/* I - Backend argv, NULL-terminated */
+{
+  char	*end;				/* End of the number */
+  long	copies;				/* argv[4] */
+
+  if (!argv[6])
+    return (false);
+
+  copies = strtol(argv[4], &end, 10);
+
+  return (end != argv[4] && copies > 1);
+}
+
+
+/*
  * 'backendInnerRun()' - Run the inner backend on the decrypted vault copy.
  *
- * Returns true when the inner backend ran to its end (result says how);
- * false with INNER_START when it could not be started, or with the reader's
- * error (TRUNCATED, AUTH, ...) when the vault copy went bad mid-way: then
- * the inner backend was stopped with SIGTERM before it saw more than the
- * authenticated bytes.  Nothing in the vault changes here.
+ * The job streams to its stdin, memory flat -- but a raw queue's job with
+ * copies > 1 comes as the file argv[6], in RAM (run_from_memory): socket,
+ * lpd, usb and ipp make copies only of a file.  Returns true when the inner
+ * backend ran to its end (result says how); false with INNER_START when it
+ * could not be started, or with the reader's error (TRUNCATED, AUTH, ...):
+ * then the inner backend saw no more than the authenticated bytes (stopped
+ * with SIGTERM, or never started).  Nothing in the vault changes here.
  */
 
 bool
@@ -368,50 +499,10 @@ backendInnerRun(const backend_inner_t  *inner,	/* I - Inner backend */
                 backend_inner_result_t *result,	/* O - How it ended */
                 GError                 **error)	/* O - Error */
 {
-  int	data[2], report[2];		/* Data and exec-error pipes */
-  int	err = 0;			/* errno from the child */
-  pid_t	pid;				/* Child */
-  bool	ok;				/* Vault copy read whole */
-
   memset(result, 0, sizeof(*result));
 
-  if (pipe2(data, O_CLOEXEC) || pipe2(report, O_CLOEXEC))
-  {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to create a pipe: %s", g_strerror(errno));
-    return (false);
-  }
-
-  if ((pid = fork()) < 0)
-  {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to start the %s backend: %s", uri->scheme, g_strerror(errno));
-    close(data[0]); close(data[1]); close(report[0]); close(report[1]);
-    return (false);
-  }
-  else if (pid == 0)
-    child_exec(inner, uri, argv, data[0], report[1]);
-
-  inner_pid = pid;
-  if (terminated)
-    kill(pid, SIGTERM);
-
-  close(data[0]);
-  close(report[1]);
-
-  if (read(report[0], &err, sizeof(err)) == sizeof(err))
-  {
-    close(report[0]);
-    close(data[1]);
-    wait_inner(pid, result);
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to start %s: %s", inner->path, g_strerror(err));
-    return (false);
-  }
-  close(report[0]);
-
-  if ((ok = feed(reader, data[1], error)) == false)
-    kill(pid, SIGTERM);
-
-  close(data[1]);
-  wait_inner(pid, result);
-
-  return (ok);
+  if (raw_copies(argv))
+    return (run_from_memory(inner, uri, argv, reader, result, error));
+  else
+    return (run_streamed(inner, uri, argv, reader, result, error));
 }
