@@ -162,8 +162,11 @@ finish_entry(run_t                        *run,	/* I - Run */
 /*
  * 'print_entry()' - Mark the entry SENDING and print it from the vault copy.
  *
- * SENDING (with this boot id and pid) is durable before the inner backend
- * starts, so a crash from here on leaves an interrupted entry.
+ * The vault copy is opened first (a wrong key or an unreadable file leaves
+ * the entry STORED: nothing was sent), and a cancel that came meanwhile
+ * ends the run there.  SENDING (with this boot id and pid) is durable
+ * before the inner backend starts, so a crash from then on leaves an
+ * interrupted entry.
  */
 
 static outcome_t
@@ -185,15 +188,18 @@ print_entry(run_t  *run,		/* I - Run */
     g_clear_error(&gate_error);
   }
 
-  if (!vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
-    return (OUTCOME_ERROR);
-
   reader = run->granted ? vaultEntryOpenDataWithKey(run->entry, run->key, error) : vaultEntryOpenData(run->entry, run->secret, error);
   explicit_bzero(run->key, sizeof(run->key));	/* The reader holds its own copy */
   backendSecretFree(run->secret);
   run->secret = NULL;
   if (!reader)
     return (OUTCOME_ERROR);
+
+  if (backendTerminated() || !vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
+  {
+    vaultReaderClose(reader);
+    return (backendTerminated() ? OUTCOME_TERMINATED : OUTCOME_ERROR);
+  }
 
   ok = backendInnerRun(&run->inner, &run->uri, run->argv, reader, &result, error);
   vaultReaderClose(reader);

@@ -23,6 +23,8 @@
  *                completed or none          -> re-create, unless the
  *                                              completed job is our own
  *                                              re-created one (warn once)
+ *   STORED       canceled/aborted           -> erase DISCARDED (a run
+ *                                              canceled before it sent)
  *   DISCARDED    pending/held/processing    -> Cancel-Job with a message
  *   DONE, DISCARDED (tombstones) older than tombstone-age, when cupsd has
  *                no unfinished job for them -> tombstone removed (never
@@ -79,6 +81,9 @@ vaultdDecide(vault_state_t      state,
         if (gone)
           return (job && job->entry_id ? VAULTD_ACTION_STUCK : VAULTD_ACTION_RECREATE);
         return (VAULTD_ACTION_NONE);
+
+    case VAULT_STATE_STORED :
+        return (job && canceled ? VAULTD_ACTION_DISCARD : VAULTD_ACTION_NONE);
 
     case VAULT_STATE_DISCARDED :
         return (job && (waiting || js == IPP_JSTATE_HELD) ? VAULTD_ACTION_CANCEL : VAULTD_ACTION_NONE);
@@ -413,7 +418,7 @@ vaultdReconcileEntry(vaultd_service_t *svc,
   vault_lock_t		*lock = NULL;
   vault_entry_t		*entry;
 
-  if (state != VAULT_STATE_RESURRECTED && state != VAULT_STATE_SENDING && state != VAULT_STATE_AWAITING && state != VAULT_STATE_DISCARDED)
+  if (state != VAULT_STATE_RESURRECTED && state != VAULT_STATE_SENDING && state != VAULT_STATE_AWAITING && state != VAULT_STATE_DISCARDED && state != VAULT_STATE_STORED)
   {
     if (state == VAULT_STATE_DONE)
       prune_tombstone(svc, listed, job);

@@ -11,13 +11,14 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/bed/tap.sh"
-tap_plan 16
+tap_plan 20
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/vault-faults.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 mkdir -p "$W/serverbin/backend" "$W/spool" "$W/a" "$W/b"
 printf '#!/bin/sh\nexec cat >"%s/received"\n' "$W" >"$W/serverbin/backend/rec"
-chmod 0700 "$W/serverbin/backend/rec"
+printf '#!/bin/sh\ncat >/dev/null\nexit 1\n' >"$W/serverbin/backend/fail"
+chmod 0700 "$W/serverbin/backend/rec" "$W/serverbin/backend/fail"
 head -c 32 /dev/urandom >"$W/key"
 chmod 0600 "$W/key"
 
@@ -31,13 +32,13 @@ vault_conf "$W/vault.conf" "$W/key" "$W/a" "$W/b"
 # run CONF DEVICE_URI [FILE] - run the backend (stdin from $STDIN, default
 # /dev/null); exit status in $status, stderr in $W/err.
 run() {
-	local uuid
-	uuid=$(cat /proc/sys/kernel/random/uuid)
+	local uuid=${UUID:-}
+	[ -n "$uuid" ] || uuid=$(cat /proc/sys/kernel/random/uuid)
 	rm -f "$W/received"
 	env -i PATH="$PATH" VAULT_CONF="$1" CUPS_SERVERBIN="$W/serverbin" DEVICE_URI="$2" \
 		PRINTER=faults VAULT_BOOT_ID=faults-boot \
 		"$top_builddir/backend/vault" 7 alice "fault test" 1 \
-		"job-uuid=urn:uuid:$uuid time-at-creation=$(date +%s)" ${3:+"$3"} \
+		"job-uuid=urn:uuid:$uuid time-at-creation=${CREATED:-$(date +%s)}" ${3:+"$3"} \
 		<"${STDIN:-/dev/null}" >/dev/null 2>"$W/err"
 	status=$?
 }
@@ -84,3 +85,19 @@ run "$W/vault.conf" "vault:/rec://alice:s3cr3t-pw@printer/q" "$W/doc"
 tap_ok "credentials in the inner URI: the job prints, byte for byte" cmp -s "$W/doc" "$W/received"
 tap_ok "the password is in none of our files (sidecars, journal) and none of our messages" \
 	bash -c "! grep -rqs 's3cr3t-pw' '$W/spool' '$W/a' '$W/b' '$W/err'"
+
+# A job the printer's backend failed (STORED, for cupsd's retry) whose data
+# file is damaged before the retry: the retry sends nothing and leaves the
+# entry STORED (not SENDING: it was never being sent).
+export UUID CREATED
+UUID=$(cat /proc/sys/kernel/random/uuid) CREATED=$(date +%s)
+run "$W/vault.conf" "vault:/fail://printer/q" "$W/doc"
+meta=$(grep -l "^uuid=urn:uuid:$UUID\$" "$W"/a/*.meta "$W"/b/*.meta)
+tap_is "$status/$(sed -n 's/^state=//p' "$meta")" 1/stored "the inner backend failed: exit 1, the entry STORED"
+truncate -s 1000 "${meta%.meta}.data"
+run "$W/vault.conf" "vault:/rec://printer/q" "$W/doc"
+tap_ok "the retry of the damaged copy fails with a clear error" \
+	test "$status" != 0 -a -n "$(grep '^ERROR: ' "$W/err")"
+tap_ok "nothing was sent" test ! -e "$W/received"
+tap_is "$(sed -n 's/^state=//p' "$meta")" stored "the entry is still STORED, never SENDING"
+unset UUID CREATED
