@@ -62,6 +62,7 @@ typedef struct backend_job_s
 {
   vault_job_t	job;		/* Identity handed to the spool */
   char		*uuid, *queue, *user, *host, *title, *content_type;
+  char		*printer;	/* $PRINTER: the printer queue running the job (gate, counters) */
   const char	*data_file;	/* argv[6] or NULL for stdin */
 } backend_job_t;
 
@@ -123,7 +124,7 @@ extern int		backendWaitInput(int fd, bool *side_open);
 extern bool		backendSideChannelAnswer(void);
 
 /* vault-counts.c: after a printed job, apply the filter's counts, report tray levels. */
-extern void		backendCountsApply(vault_store_t *store, const vault_job_t *job);
+extern void		backendCountsApply(vault_store_t *store, const backend_job_t *bj);
 
 G_END_DECLS
 

@@ -55,9 +55,10 @@ read_record(const vault_job_t *job,		/* I - Job */
  */
 
 void
-backendCountsApply(vault_store_t     *store,	/* I - Store */
-                   const vault_job_t *job)	/* I - Job that printed */
+backendCountsApply(vault_store_t       *store,	/* I - Store */
+                   const backend_job_t *bj)	/* I - Job that printed */
 {
+  const vault_job_t	*job = &bj->job;		/* Its identity */
   g_autofree char	*path = NULL;		/* Counts file */
   vault_account_record_t *record = read_record(job, &path);
   GArray		*rows = g_array_new(FALSE, TRUE, sizeof(vault_job_counts_t));
@@ -72,9 +73,9 @@ backendCountsApply(vault_store_t     *store,	/* I - Store */
     g_array_append_val(rows, r);
   }
 
-  if (!vaultCountersApplyJob(store, job->queue, (vault_job_counts_t *)(void *)rows->data, rows->len, &error))
-    backendLog("WARNING", "The paper counters of %s were not updated: %s", job->queue, error->message);
-  else if ((counters = vaultCountersRead(store, job->queue, &error)) != NULL)
+  if (!vaultCountersApplyJob(store, bj->printer, (vault_job_counts_t *)(void *)rows->data, rows->len, &error))
+    backendLog("WARNING", "The paper counters of %s were not updated: %s", bj->printer, error->message);
+  else if ((counters = vaultCountersRead(store, bj->printer, &error)) != NULL)
   {
     g_autofree char *markers = vaultCountersFormatMarkers(counters);
 

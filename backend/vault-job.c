@@ -4,8 +4,11 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * A job is identified by job-uuid + time-at-creation + queue (DESIGN.md,
- * invariant 4): cupsd reuses job ids after a crash.  The inner URI may carry
+ * A job is identified by job-uuid + time-at-creation + queue: cupsd
+ * reuses job ids after a crash.  The queue is the one the job was sent to:
+ * for a job sent to a class, the class ($CLASS), whichever member printer
+ * ($PRINTER) runs it this time, so that a run on another member finds the
+ * same entry, and vaultd (which sees the class in job-printer-uri) too.  The inner URI may carry
  * user:pass; only backend_uri_t.full holds it, and it goes nowhere but the
  * inner backend's DEVICE_URI.
  */
@@ -212,7 +215,7 @@ parse_options(backend_job_t *bj,	/* I - Job */
  * 'backendJobParse()' - Learn the job's identity from argv and the environment.
  *
  * argv is the backend's (6 or 7 entries); inner_uri the sanitized inner URI.
- * Fails with BACKEND_ERROR_JOB when the job id, user, queue ($PRINTER),
+ * Fails with BACKEND_ERROR_JOB when the job id, user, printer ($PRINTER),
  * job-uuid or time-at-creation is missing.  Nothing is durable.
  */
 
@@ -258,8 +261,9 @@ backendJobParse(backend_job_t *bj,	/* O - Job (backendJobClear) */
   if (!parse_options(bj, argv[5], error))
     return (false);
 
-  bj->queue = g_strdup(value);
-  bj->user  = g_strdup(argv[2]);
+  bj->printer = g_strdup(value);
+  bj->queue   = g_strdup((value = getenv("CLASS")) != NULL && *value ? value : bj->printer);
+  bj->user    = g_strdup(argv[2]);
   bj->title = g_strdup(argv[3]);
 
   if (parse_int(argv[4], &n) && n >= 1 && n <= G_MAXINT)
@@ -291,6 +295,7 @@ backendJobClear(backend_job_t *bj)	/* I - Job */
 {
   g_free(bj->uuid);
   g_free(bj->queue);
+  g_free(bj->printer);
   g_free(bj->user);
   g_free(bj->host);
   g_free(bj->title);

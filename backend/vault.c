@@ -182,7 +182,7 @@ print_entry(run_t  *run,		/* I - Run */
 
   // The gate lets a counters query answer between jobs; wait for it before
   // SENDING, so the wait is never spent in a state that looks interrupted.
-  if ((run->gate = vaultGateEnterJob(run->store, run->job.job.queue, 60000, &gate_error)) == NULL)
+  if ((run->gate = vaultGateEnterJob(run->store, run->job.printer, 60000, &gate_error)) == NULL)
   {
     backendLog("WARNING", "Printing without the counters gate: %s", gate_error->message);
     g_clear_error(&gate_error);
@@ -212,7 +212,7 @@ print_entry(run_t  *run,		/* I - Run */
   }
 
   if ((outcome = finish_entry(run, &result, error)) == OUTCOME_PRINTED)
-    backendCountsApply(run->store, &run->job.job);
+    backendCountsApply(run->store, &run->job);
 
   vaultGateLeaveJob(run->gate);
   run->gate = NULL;
@@ -375,7 +375,7 @@ run_job(run_t  *run,			/* I - Run */
 
   g_clear_error(error);
 
-  if (!run->secret && vaultConfigGetQueueRequireSecret(run->config, run->job.job.queue))
+  if (!run->secret && (vaultConfigGetQueueRequireSecret(run->config, run->job.job.queue) || vaultConfigGetQueueRequireSecret(run->config, run->job.printer)))
   {
     backendSecretRefuseUnprotected(run->store, &run->job.job, run->actor);
     backendRunDrainInput(run);

@@ -31,6 +31,7 @@ SERVICE_INTEGRATION_TESTS = \
 	tests/service/killed-backend.sh \
 	tests/service/cancel-held.sh \
 	tests/service/canceled-stored.sh \
+	tests/service/class-queue.sh \
 	tests/service/forged-reference.sh \
 	tests/service/consult-timeout.sh \
 	tests/service/cupsd-restart.sh \

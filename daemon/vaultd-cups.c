@@ -291,7 +291,11 @@ job_set(vaultd_job_t *job, ipp_attribute_t *attr)
   else if (!strcmp(name, "job-uuid"))
     job->uuid = g_strdup(s);
   else if (!strcmp(name, "job-printer-uri") && (slash = strrchr(s, '/')) != NULL)
-    job->queue = g_strdup(slash + 1);
+  {
+    // The queue or class name, as cupsd encoded it in the URI.
+    if ((job->queue = g_uri_unescape_string(slash + 1, NULL)) == NULL)
+      job->queue = g_strdup(slash + 1);
+  }
   else if (!strcmp(name, "job-originating-user-name"))
     job->user = g_strdup(s);
   else if (!strcmp(name, "job-name"))

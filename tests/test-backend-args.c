@@ -135,7 +135,7 @@ test_uri_bad(void)
 
 
 /*
- * 'test_job_parse()' - Identity from argv, argv[5] and $PRINTER.
+ * 'test_job_parse()' - Identity from argv, argv[5], $PRINTER and $CLASS.
  */
 
 static void
@@ -180,7 +180,16 @@ test_job_parse(void)
   g_assert_cmpint(bj.job.copies, ==, 1);
   g_assert_cmpint(bj.job.priority, ==, 50);
   g_assert_null(bj.job.host);
+  g_assert_cmpstr(bj.printer, ==, "cheques");
   backendJobClear(&bj);
+
+  /* A job sent to a class: its identity names the class, the run the printer. */
+  g_setenv("CLASS", "cheque-printers", TRUE);
+  g_assert_true(backendJobParse(&bj, 7, argv, "ipp://127.0.0.1/ipp/print", &error));
+  g_assert_cmpstr(bj.job.queue, ==, "cheque-printers");
+  g_assert_cmpstr(bj.printer, ==, "cheques");
+  backendJobClear(&bj);
+  g_unsetenv("CLASS");
 }
 
 
