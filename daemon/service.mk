@@ -34,6 +34,7 @@ SERVICE_INTEGRATION_TESTS = \
 	tests/service/class-queue.sh \
 	tests/service/forged-reference.sh \
 	tests/service/consult-timeout.sh \
+	tests/service/consult-group.sh \
 	tests/service/cupsd-restart.sh \
 	tests/service/power-loss-queue.sh \
 	tests/service/completion-notices.sh \

@@ -13,12 +13,15 @@
  * subscribed is read back from cupsd (Get-Subscriptions), so nobody is
  * consulted twice, also across vaultd restarts.  The consult timeout runs
  * from the time the entry became AWAITING (its last change).  Each
- * consultation is journalled.
+ * consultation is journalled.  A representative "@group" stands for the
+ * members of that group (the group database's member list, the owner
+ * left out): each is subscribed.
  */
 
 #define G_LOG_DOMAIN "vaultd-consult"
 
 #include "vaultd-service.h"
+#include <grp.h>
 #include <string.h>
 
 
@@ -125,16 +128,66 @@ subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, 
 
 
 /*
- * 'refer_to_representative()' - Consult the representative and say so on the job.
+ * 'representatives()' - Who stands for representative (not empty): the
+ *                       user, or the members of @group other than owner
+ *                       (none when the group is unknown or has no other
+ *                       member).  g_ptr_array_unref it.
+ */
+
+static GPtrArray *
+representatives(const char *representative, const char *owner)
+{
+  GPtrArray	*people = g_ptr_array_new_with_free_func(g_free);
+  struct group	*group;
+
+  if (representative[0] != '@')
+  {
+    g_ptr_array_add(people, g_strdup(representative));
+    return (people);
+  }
+
+  if ((group = getgrnam(representative + 1)) != NULL)
+    for (char **member = group->gr_mem; *member; member ++)
+      if (strcmp(*member, owner))
+        g_ptr_array_add(people, g_strdup(*member));
+
+  return (people);
+}
+
+
+/*
+ * 'any_subscribed()' - True when one of people has a subscription on
+ *                      job_id; *failed as is_subscribed.
+ */
+
+static bool
+any_subscribed(vaultd_service_t *svc, int job_id, GPtrArray *people, bool *failed)
+{
+  *failed = false;
+  for (guint i = 0; i < people->len && !*failed; i ++)
+    if (is_subscribed(svc, job_id, g_ptr_array_index(people, i), failed))
+      return (true);
+
+  return (false);
+}
+
+
+/*
+ * 'refer_to_representative()' - Consult the representative (each of
+ *                               people) and say so on the job.
  */
 
 static void
-refer_to_representative(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *representative)
+refer_to_representative(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, const char *representative, GPtrArray *people)
 {
   g_autofree char	*message = NULL;
   g_autoptr(GError)	error = NULL;
+  bool			reached = false;
 
-  if (!subscribe(svc, entry, job, representative, "representative", true))
+  for (guint i = 0; i < people->len; i ++)
+    reached |= subscribe(svc, entry, job, g_ptr_array_index(people, i), "representative", true);
+
+  if (!reached)
     return;
 
   message = vaultdHeldMessage(entry, job->entry_id != NULL, representative);
@@ -165,6 +218,14 @@ vaultdConsult(vaultd_service_t   *svc,
 			*representative = vaultConfigGetRepresentative(config);
   gint64		waited = g_get_real_time() / G_USEC_PER_SEC - vaultEntryGetChangedTime(entry);
   bool			failed, reached = true;
+  g_autoptr(GPtrArray)	people = NULL;
+
+  if (representative && *representative && strcmp(representative, owner))
+  {
+    people = representatives(representative, owner);
+    if (!people->len && g_hash_table_add(svc->warned, g_strdup(representative)))
+      g_warning("The representative %s names nobody to consult (no such group, or no member but the job's owner).", representative);
+  }
 
   if (!is_subscribed(svc, job->id, owner, &failed))
   {
@@ -173,7 +234,7 @@ vaultdConsult(vaultd_service_t   *svc,
     if (failed)
       return;
     if (g_hash_table_contains(svc->unreachable, key) ||
-        (representative && *representative && is_subscribed(svc, job->id, representative, &failed)))
+        (people && any_subscribed(svc, job->id, people, &failed)))
       reached = false;			/* Tried once already: never consulted twice */
     else if (!failed)
       reached = subscribe(svc, entry, job, owner, "originator", true);
@@ -181,13 +242,13 @@ vaultdConsult(vaultd_service_t   *svc,
       return;
   }
 
-  if (!representative || !*representative || !strcmp(representative, owner))
+  if (!people || !people->len)
     return;
 
   if (reached && waited < (gint64)vaultConfigGetConsultTimeout(config))
     return;
 
-  if (!is_subscribed(svc, job->id, representative, &failed) && !failed)
+  if (!any_subscribed(svc, job->id, people, &failed) && !failed)
   {
     if (reached)
     {
@@ -195,7 +256,7 @@ vaultdConsult(vaultd_service_t   *svc,
 
       vaultdJournalNote(svc->store, entry, job->id, reason);
     }
-    refer_to_representative(svc, entry, job, representative);
+    refer_to_representative(svc, entry, job, representative, people);
   }
 }
 
