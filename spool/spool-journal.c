@@ -14,7 +14,10 @@
  * \xHH), so a title or reason can never forge a field or a record.  An
  * append is one write(2) on an O_APPEND descriptor followed by fsync, so
  * records never interleave; a torn last line (crash during the write) has no
- * newline and is skipped by readers.  Rotation renames the file under an
+ * newline and is skipped by readers.  The next append ends such a line
+ * with TAB "torn" and a newline, in the same write as its own record, so
+ * its record is never glued to the fragment; readers skip lines that end
+ * so (no record can: values escape TAB).  Rotation renames the file under an
  * exclusive flock to journal.<UTC time> and fsyncs the directory: a record
  * lands either in the old file or in the new one, and readers walk the
  * rotated files (oldest first) and then the current one.
@@ -29,6 +32,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define _VAULT_JOURNAL_TORN	"\ttorn"	/* Ends a torn line the next append closed */
 
 
 /*
@@ -97,6 +102,21 @@ format_record(const vault_record_t *r)
 
 
 /*
+ * 'ends_torn()' - True when the journal open on fd is not empty and does
+ *                 not end with a newline: a crash cut its last record.
+ */
+
+static bool
+ends_torn(int fd)
+{
+  struct stat	st;
+  char		last;
+
+  return (!fstat(fd, &st) && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n');
+}
+
+
+/*
  * '_vaultJournalAppendText()' - Append text (whole records, each ending
  *                               with a newline) in ONE write(2) on an
  *                               O_APPEND descriptor, then fsync it (and
@@ -108,14 +128,22 @@ format_record(const vault_record_t *r)
 bool
 _vaultJournalAppendText(vault_store_t *store, const char *text, size_t len, GError **error)
 {
-  bool	created = access(store->journal_path, F_OK) < 0;
-  int	fd;
-  bool	ok;
+  bool		created = access(store->journal_path, F_OK) < 0;
+  int		fd;
+  bool		ok;
+  g_autofree char *mended = NULL;
 
-  if ((fd = _vaultIoOpen(store->io, store->journal_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
+  if ((fd = _vaultIoOpen(store->io, store->journal_path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
   {
     _vaultSetIoError(error, errno, "Cannot open the journal", store->journal_path);
     return (false);
+  }
+
+  if (ends_torn(fd))
+  {
+    mended = g_strconcat(_VAULT_JOURNAL_TORN "\n", text, NULL);
+    text   = mended;
+    len   += strlen(_VAULT_JOURNAL_TORN "\n");
   }
 
   ok = _vaultIoWrite(store->io, fd, text, len) == 0 && _vaultIoFsync(store->io, fd) == 0;
@@ -315,7 +343,8 @@ parse_record(char *line, vault_record_t *r)
 /*
  * 'read_file()' - Visit the records of one journal file.  *stop is set when
  *                 cb asked to stop.  A missing file has no records; a last
- *                 line without a newline is a torn append and is skipped.
+ *                 line without a newline is a torn append and is skipped,
+ *                 as is a torn line that a later append ended.
  */
 
 static bool
@@ -344,6 +373,8 @@ read_file(const char *path, vault_journal_cb_t cb, void *data, bool *stop, GErro
     if (line[len - 1] != '\n')
       break;
     line[len - 1] = '\0';
+    if (g_str_has_suffix(line, _VAULT_JOURNAL_TORN))
+      continue;				/* A record a crash cut, ended by the next append */
 
     if (!parse_record(line, &r))
     {

@@ -153,6 +153,44 @@ test_torn(void)
 
 
 /*
+ * '/spool/journal/torn-then-append' - An append after a torn last line ends
+ *                                     that line first: the new record reads
+ *                                     back, nothing is CORRUPT.
+ */
+
+static void
+test_torn_then_append(void)
+{
+  vt_t		t;
+  GError	*error = NULL;
+  GPtrArray	*records;
+  vault_record_t r = { 0, NULL, NULL, 0, 3, NULL, NULL, "stored", "sending", NULL, "first" },
+		 r2 = { 0, NULL, NULL, 0, 4, NULL, NULL, "sending", "done", NULL, "after the tear" };
+  FILE		*fp;
+  char		*text;
+
+  vtSetup(&t, "1M", "1M", NULL);
+  g_assert_true(vaultJournalAppend(t.store, &r, NULL));
+  fp = fopen(t.store->journal_path, "a");
+  fputs("v=1\ttime=1714557600\tjob-id=9\treason=cut \\", fp);	/* Torn inside an escape */
+  fclose(fp);
+
+  g_assert_true(vaultJournalAppend(t.store, &r2, &error));
+  g_assert_no_error(error);
+  records = read_journal(&t, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(records->len, ==, 2);
+  g_assert_true(g_str_has_prefix(g_ptr_array_index(records, 1), "sending>done|after the tear|"));
+  g_ptr_array_unref(records);
+
+  g_assert_true(g_file_get_contents(t.store->journal_path, &text, NULL, NULL));
+  g_assert_nonnull(strstr(text, "reason=cut \\\ttorn\nv=1\t"));
+  g_free(text);
+  vtTeardown(&t);
+}
+
+
+/*
  * '/spool/journal/rotate' - Rotating while another process appends loses
  *                           no record and keeps the order of each writer.
  */
@@ -217,6 +255,7 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/journal/escape", test_escape);
   g_test_add_func("/spool/journal/transitions", test_transitions);
   g_test_add_func("/spool/journal/torn", test_torn);
+  g_test_add_func("/spool/journal/torn-then-append", test_torn_then_append);
   g_test_add_func("/spool/journal/rotate", test_rotate);
   return (g_test_run());
 }
