@@ -20,6 +20,7 @@ spool_libvaultspool_a_SOURCES = \
 	spool/spool-entry-receive.c \
 	spool/spool-entry-state.c \
 	spool/spool-entry-hold.c \
+	spool/spool-entry-erase.c \
 	spool/spool-entry-data.c \
 	spool/spool-journal.c
 

@@ -2,8 +2,9 @@
  * Entries: one job's encrypted data file and its sidecar, and the state
  * machine that moves the job from received to printed and erased.  This
  * file creates entries; spool-entry-receive.c writes and commits their
- * data, spool-entry-state.c changes their states, spool-entry-data.c reads
- * them back.
+ * data, spool-entry-state.c changes their states (spool-entry-hold.c holds
+ * them, spool-entry-erase.c erases and removes them), spool-entry-data.c
+ * reads them back.
  *
  * SPDX-License-Identifier: Apache-2.0
  *

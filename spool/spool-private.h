@@ -417,6 +417,8 @@ typedef struct _vault_state_undo_s
 } _vault_state_undo_t;
 
 /* Change the entry's state in memory only (as vaultEntrySetState: STATE, INVALID); then Undo (not written) or Keep (written). */
+/* STATE unless the entry is writable (opened under its lock) and may go to state; INVALID without the lock. */
+extern bool		_vaultEntryCheckChange(vault_entry_t *entry, vault_state_t state, GError **error);
 extern bool		_vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_undo_t *undo, GError **error);
 extern void		_vaultEntryUndoState(vault_entry_t *entry, const _vault_state_undo_t *undo);
 extern void		_vaultEntryKeepState(vault_entry_t *entry, const _vault_state_undo_t *undo);
