@@ -44,6 +44,7 @@ TESTS += tests/test-backend-args
 BACKEND_INTEGRATION_TESTS = \
 	tests/backend/print-once.sh \
 	tests/backend/lost-hold.sh \
+	tests/backend/release-waits.sh \
 	tests/backend/inner-status.sh \
 	tests/backend/interrupted.sh \
 	tests/backend/cupsd-restart.sh \

@@ -39,7 +39,8 @@ typedef struct run_s
   vault_lock_t		*lock;		/* Entry lock, held for the whole run */
   vault_entry_t		*entry;		/* The job's entry */
   char			actor[64];	/* "backend[pid]" */
-  bool			waited;		/* An earlier run held the lock */
+  bool			waited;		/* Another process held the lock */
+  gint64		wait_started;	/* When this run began to wait (UTC seconds) */
   int			inner_status;	/* For OUTCOME_INNER */
   char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
   size_t		peek_len;	/* Bytes in peek */

@@ -282,7 +282,10 @@ backendRunActOnEntry(run_t  *run,		/* I - Run */
         return (hold_discarded(run));
 
     case VAULT_STATE_AWAITING :
-        if (run->waited)		/* Not a release: the run we waited for held it */
+        // Not a release when the lock's holder made it AWAITING while we
+        // waited (an earlier run of this job held it); vaultd also locks
+        // entries for a moment, and a release that waited for it is one.
+        if (run->waited && vaultEntryGetChangedTime(run->entry) >= run->wait_started)
           return (hold_entry(run, error));
         if (!vaultEntryIsHeldBy(run->entry, getppid()))
           return (hold_entry(run, error));	/* Another cupsd: its hold may be lost, not released */
@@ -334,7 +337,8 @@ backendRunLockEntry(run_t  *run,			/* I - Run */
 
   g_clear_error(&local);
   backendLog("INFO", "Waiting for an earlier run of this job to finish.");
-  run->waited = true;
+  run->waited       = true;
+  run->wait_started = g_get_real_time() / G_USEC_PER_SEC;
 
   return ((run->lock = vaultLockAcquire(run->store, run->id, true, error)) != NULL);
 }
