@@ -72,6 +72,21 @@ scrub_argv0(char *argv0)		/* I - argv[0] */
 
 
 /*
+ * 'hold_reason()' - Why hold_entry holds the entry, for the journal.
+ */
+
+static const char *
+hold_reason(const vault_entry_t *entry)	/* I - Entry */
+{
+  if (vaultEntryGetState(entry) != VAULT_STATE_AWAITING)
+    return ("printing was interrupted; held for a decision");
+  if (vaultEntryGetPid(entry) <= 0)
+    return ("the cupsd that held the job was not known; held again under this cupsd for a decision");
+  return ("cupsd restarted since the job was held and may have lost the hold; held again for a decision");
+}
+
+
+/*
  * 'hold_entry()' - Mark an interrupted entry AWAITING, held by our cupsd
  *                  (the parent process), and say why.
  *
@@ -89,7 +104,7 @@ hold_entry(run_t  *run,			/* I - Run */
   struct tm	tm;			/* UTC time */
 
   if (!vaultEntryIsHeldBy(run->entry, getppid()) &&
-      !vaultEntryHold(run->entry, getppid(), run->actor, vaultEntryGetState(run->entry) == VAULT_STATE_AWAITING ? "cupsd restarted since the job was held and may have lost the hold; held again for a decision" : "printing was interrupted; held for a decision", error))
+      !vaultEntryHold(run->entry, getppid(), run->actor, hold_reason(run->entry), error))
     return (OUTCOME_ERROR);
 
   backendRunDrainInput(run);

@@ -11,6 +11,7 @@ daemon_vaultd_SOURCES += \
 	daemon/vaultd-reconcile.c \
 	daemon/vaultd-consult.c \
 	daemon/vaultd-cups.c \
+	daemon/vaultd-cupsd-pid.c \
 	daemon/vaultd-service.h
 daemon_vaultd_LDADD += $(CUPS_LIBS)
 
@@ -24,6 +25,13 @@ TESTS += tests/service/test-ref
 tests_service_test_ref_SOURCES = tests/service/test-ref.c $(VAULT_TEST_UTIL)
 tests_service_test_ref_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests
 tests_service_test_ref_LDADD = $(VAULT_SPOOL_LIBS)
+
+# Unit test of finding the cupsd behind a local socket.
+check_PROGRAMS += tests/service/test-cupsd-pid
+TESTS += tests/service/test-cupsd-pid
+tests_service_test_cupsd_pid_SOURCES = tests/service/test-cupsd-pid.c daemon/vaultd-cupsd-pid.c daemon/vaultd-service.h
+tests_service_test_cupsd_pid_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon
+tests_service_test_cupsd_pid_LDADD = $(VAULT_SPOOL_LIBS) $(CUPS_LIBS)
 
 # Integration tests of the service in the private test bed (run as root).
 SERVICE_INTEGRATION_TESTS = \

@@ -14,9 +14,6 @@
  */
 
 #define G_LOG_DOMAIN "vaultd-cups"
-#ifndef _GNU_SOURCE
-#  define _GNU_SOURCE			/* struct ucred */
-#endif
 
 #include "vaultd-service.h"
 #include <errno.h>
@@ -126,27 +123,17 @@ vaultdCupsConnect(vaultd_cups_t *cups,
 
 /*
  * 'vaultdCupsGetPid()' - The pid of the cupsd at the other end of the
- *                        connection, from the local socket's peer
- *                        credentials; 0 when not connected, not over a
- *                        local socket, or when the listener is not cupsd
- *                        itself (socket activation: systemd listened).
+ *                        connection (vaultd-cupsd-pid.c); 0 when not
+ *                        connected, not over a local socket, or unknown.
  */
 
 pid_t
 vaultdCupsGetPid(const vaultd_cups_t *cups)
 {
-  struct ucred		cred;
-  socklen_t		len = sizeof(cred);
-  g_autofree char	*path = NULL, *comm = NULL;
-
-  if (!cups->http || getsockopt(httpGetFd(cups->http), SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.pid <= 0)
+  if (!cups->http)
     return (0);
 
-  path = g_strdup_printf("/proc/%d/comm", (int)cred.pid);
-  if (!g_file_get_contents(path, &comm, NULL, NULL) || strcmp(g_strchomp(comm), "cupsd"))
-    return (0);
-
-  return (cred.pid);
+  return (vaultdCupsdPid(httpGetFd(cups->http), cups->server));
 }
 
 

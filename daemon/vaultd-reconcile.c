@@ -200,7 +200,8 @@ set_awaiting(vaultd_service_t *svc, vault_entry_t *entry, int job_id, const char
   g_autoptr(GError)	error = NULL;
   pid_t			cupsd = vaultdCupsGetPid(svc->cups);
 
-  if (vaultEntryIsHeldBy(entry, cupsd))
+  // A holder already recorded is not replaced by one vaultd cannot tell.
+  if (vaultEntryIsHeldBy(entry, cupsd) || (cupsd <= 0 && vaultEntryGetState(entry) == VAULT_STATE_AWAITING))
     vaultdJournalNote(svc->store, entry, job_id, reason);
   else if (!vaultEntryHold(entry, cupsd, ACTOR, reason, &error))
     g_warning("Entry %s cannot be marked awaiting: %s", vaultEntryGetId(entry), error->message);

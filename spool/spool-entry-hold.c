@@ -12,8 +12,9 @@
  * nobody's decision.  So AWAITING records, in the sidecar's [recovery]
  * boot-id and pid, the boot and the pid of the cupsd that holds the job
  * (pid 0: not known).  A run is a release only when its own cupsd is that
- * one (vaultEntryIsHeldBy); otherwise the job is held again.  A boot sweep
- * turns AWAITING into RESURRECTED, so another boot never matches either.
+ * one (vaultEntryIsHeldBy); otherwise, and when the holder is not known,
+ * the job is held again, under the run's cupsd.  A boot sweep turns
+ * AWAITING into RESURRECTED, so another boot never matches either.
  */
 
 #include "spool-private.h"
@@ -73,9 +74,9 @@ vaultEntryHold(vault_entry_t *entry, pid_t holder, const char *actor, const char
 
 /*
  * 'vaultEntryIsHeldBy()' - True when the entry is AWAITING and held by
- *                          cupsd process cupsd of this boot, or by a cupsd
- *                          that was not known (pid 0): a run from that
- *                          cupsd is a release.
+ *                          cupsd process cupsd (> 0) of this boot: a run
+ *                          from that cupsd is a release.  False for a
+ *                          holder that was not known (pid 0).
  */
 
 bool
@@ -86,8 +87,8 @@ vaultEntryIsHeldBy(const vault_entry_t *entry, pid_t cupsd)
   if (meta->state != VAULT_STATE_AWAITING)
     return (false);
 
-  if (meta->pid <= 0)
-    return (true);
+  if (meta->pid <= 0 || cupsd <= 0)
+    return (false);
 
   return (meta->boot_id && !strcmp(meta->boot_id, vaultStoreGetBootId(entry->store)) && meta->pid == cupsd);
 }

@@ -372,9 +372,10 @@ read_file(const char *path, vault_journal_cb_t cb, void *data, bool *stop, GErro
     lineno ++;
     if (line[len - 1] != '\n')
       break;
-    line[len - 1] = '\0';
-    if (g_str_has_suffix(line, _VAULT_JOURNAL_TORN))
-      continue;				/* A record a crash cut, ended by the next append */
+    line[-- len] = '\0';
+    if ((size_t)len >= strlen(_VAULT_JOURNAL_TORN) &&
+        !memcmp(line + len - strlen(_VAULT_JOURNAL_TORN), _VAULT_JOURNAL_TORN, strlen(_VAULT_JOURNAL_TORN)))
+      continue;				/* A record a crash cut (maybe zeros), ended by the next append */
 
     if (!parse_record(line, &r))
     {

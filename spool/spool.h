@@ -197,7 +197,7 @@ extern bool		vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const
 /* AWAITING, held by cupsd process holder (0: not known) in this boot; an AWAITING entry gets its holder recorded (spool-entry-hold.c). */
 extern bool		vaultEntryHold(vault_entry_t *entry, pid_t holder, const char *actor, const char *reason, GError **error);
 
-/* True when AWAITING and held by cupsd process cupsd of this boot (or by an unknown one): a run from that cupsd is a release. */
+/* True when AWAITING and held by cupsd process cupsd of this boot (never for an unknown holder, pid 0): a run from that cupsd is a release. */
 extern bool		vaultEntryIsHeldBy(const vault_entry_t *entry, pid_t cupsd);
 
 /* Crypto-erase: final is DONE or DISCARDED.  The wrapped key leaves the sidecar first (tombstone), then the data file is removed. */

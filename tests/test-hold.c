@@ -28,7 +28,7 @@ hold(vault_entry_t *entry, pid_t holder)
 /*
  * '/spool/hold/holder' - SENDING -> AWAITING held by one cupsd; another
  *                        cupsd is no release, until it holds it too; the
- *                        holder survives a reopen; holder 0 is anyone.
+ *                        holder survives a reopen; holder 0 is nobody.
  */
 
 static void
@@ -62,8 +62,10 @@ test_holder(void)
   g_assert_true(vaultEntryIsHeldBy(entry, 4343));
   g_assert_false(vaultEntryIsHeldBy(entry, 4242));
 
-  hold(entry, 0);
-  g_assert_true(vaultEntryIsHeldBy(entry, 4242));
+  hold(entry, 0);				/* Not known: nobody's run is a release */
+  g_assert_false(vaultEntryIsHeldBy(entry, 4242));
+  g_assert_false(vaultEntryIsHeldBy(entry, 0));
+  hold(entry, 4343);
   g_assert_true(vaultEntryIsHeldBy(entry, 4343));
 
   g_assert_true(vaultEntrySetState(entry, VAULT_STATE_SENDING, "test", "released", &error));

@@ -186,6 +186,17 @@ test_torn_then_append(void)
   g_assert_true(g_file_get_contents(t.store->journal_path, &text, NULL, NULL));
   g_assert_nonnull(strstr(text, "reason=cut \\\ttorn\nv=1\t"));
   g_free(text);
+
+  /* A tail the file system filled with zeros, as a crash may leave it. */
+  fp = fopen(t.store->journal_path, "a");
+  fwrite("v=1\ttime=17\0\0\0\0", 1, 16, fp);
+  fclose(fp);
+  g_assert_true(vaultJournalAppend(t.store, &r2, &error));
+  g_assert_no_error(error);
+  records = read_journal(&t, &error);
+  g_assert_no_error(error);
+  g_assert_cmpuint(records->len, ==, 3);
+  g_ptr_array_unref(records);
   vtTeardown(&t);
 }
 
