@@ -169,11 +169,9 @@ _vaultAreaChoose(vault_store_t *store, guint64 size, guint *area, guint64 *free_
 static bool
 orphan_data(vault_store_t *store, const char *id, guint *area, struct stat *st, GError **error)
 {
-  char	*tombstone = _vaultTombstonePath(store, id);
-  bool	erased = access(tombstone, F_OK) == 0, found = false;
+  bool	found = false;
 
-  g_free(tombstone);
-  if (erased)
+  if (_vaultTombstoneExists(store, id))
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s has a tombstone: its files are not orphans.", id);
     return (false);

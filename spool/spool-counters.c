@@ -299,15 +299,15 @@ vaultCountersFindQueue(vault_store_t *store, const char *name)
 
 /*
  * 'counters_update()' - Read-modify-write a queue's counters under its
- *                       counters lock: read (or start empty when create),
- *                       apply change, stamp, replace the file atomically.
+ *                       counters lock: read (or start empty when there
+ *                       is no file yet), apply change, stamp, replace the file atomically.
  *                       Durable when it returns true.
  */
 
 typedef bool (*counters_change_t)(vault_counters_t *c, const void *data, GError **error);
 
 static bool
-counters_update(vault_store_t *store, const char *queue, bool create, counters_change_t change, const void *data, GError **error)
+counters_update(vault_store_t *store, const char *queue, counters_change_t change, const void *data, GError **error)
 {
   g_autofree char	*path = NULL, *dir = NULL, *text = NULL;
   vault_counters_t	*c = NULL;
@@ -324,7 +324,7 @@ counters_update(vault_store_t *store, const char *queue, bool create, counters_c
 
   if ((c = vaultCountersRead(store, queue, &e)) == NULL)
   {
-    if (!create || !g_error_matches(e, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
+    if (!g_error_matches(e, VAULT_ERROR, VAULT_ERROR_NOT_FOUND))
     {
       g_propagate_error(error, e);
       goto done;
@@ -438,7 +438,7 @@ vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_c
 
   g_return_val_if_fail(store != NULL && (rows != NULL || n_rows == 0), false);
 
-  return (counters_update(store, queue, true, apply_job, &a, error));
+  return (counters_update(store, queue, apply_job, &a, error));
 }
 
 
@@ -491,7 +491,7 @@ vaultCountersSetLoad(vault_store_t *store, const char *queue, const char *tray, 
     return (false);
   }
 
-  return (counters_update(store, queue, true, set_load, &l, error));
+  return (counters_update(store, queue, set_load, &l, error));
 }
 
 

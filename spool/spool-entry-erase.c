@@ -40,21 +40,6 @@ unlink_present(vault_store_t *store, const char *path, bool *changed, GError **e
 
 
 /*
- * 'tombstone_exists()' - Whether entry id has a tombstone in <root>/tombstones.
- */
-
-static bool
-tombstone_exists(vault_store_t *store, const char *id)
-{
-  char *path = _vaultTombstonePath(store, id);
-  bool found = access(path, F_OK) == 0;
-
-  g_free(path);
-  return (found);
-}
-
-
-/*
  * '_vaultEntryFinishErase()' - Unlink the live sidecar (the wrapped key's
  *                              only holder), then the data file, of a
  *                              tombstoned entry from every area where they
@@ -70,7 +55,7 @@ _vaultEntryFinishErase(vault_entry_t *entry, GError **error)
   vault_store_t	*store = entry->store;
   bool		ok = true;
 
-  if (!tombstone_exists(store, entry->meta->id))
+  if (!_vaultTombstoneExists(store, entry->meta->id))
     return (true);
 
   for (guint i = 0; ok && i < vaultConfigGetAreaCount(store->config); i ++)
@@ -222,7 +207,7 @@ remove_tombstone(vault_entry_t *entry, GError **error)
   char		*path, *dir;
   bool		ok;
 
-  if (!tombstone_exists(store, entry->meta->id))
+  if (!_vaultTombstoneExists(store, entry->meta->id))
     return (_vaultEntryRemoveFiles(entry, false, error));
 
   if (!_vaultEntryFinishErase(entry, error))

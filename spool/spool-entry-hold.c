@@ -41,18 +41,18 @@ vaultEntryHold(vault_entry_t *entry, pid_t holder, const char *actor, const char
   g_return_val_if_fail(entry != NULL && holder >= 0, false);
 
   meta = entry->meta;
-  if (meta->state == VAULT_STATE_AWAITING && !entry->lock)
+  if (meta->state != VAULT_STATE_AWAITING)
   {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Entry %s was opened without its lock and cannot be changed.", meta->id);
-    return (false);
+    if (!_vaultEntryApplyState(entry, VAULT_STATE_AWAITING, &undo, error))
+      return (false);
   }
-  else if (meta->state == VAULT_STATE_AWAITING)
+  else if (!_vaultEntryCheckLock(entry, error))
+    return (false);
+  else
   {
-    undo = (_vault_state_undo_t){ meta->state, meta->boot_id, meta->pid, meta->send_count, meta->changed_utc };
+    _vaultEntrySaveState(entry, &undo);
     meta->changed_utc = g_get_real_time() / G_USEC_PER_SEC;
   }
-  else if (!_vaultEntryApplyState(entry, VAULT_STATE_AWAITING, &undo, error))
-    return (false);
 
   meta->boot_id = g_strdup(vaultStoreGetBootId(entry->store));
   meta->pid     = holder;

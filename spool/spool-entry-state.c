@@ -49,18 +49,34 @@ transition_allowed(vault_state_t from, vault_state_t to)
 
 
 /*
- * '_vaultEntryCheckChange()' - STATE unless entry is writable (opened under its lock)
- *                    and may go to state.
+ * '_vaultEntryCheckLock()' - INVALID unless the entry was opened under its
+ *                            lock (and so may be changed).
  */
 
 bool
-_vaultEntryCheckChange(vault_entry_t *entry, vault_state_t state, GError **error)
+_vaultEntryCheckLock(vault_entry_t *entry, GError **error)
 {
   if (!entry->lock)
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "Entry %s was opened without its lock and cannot be changed.", entry->meta->id);
     return (false);
   }
+
+  return (true);
+}
+
+
+/*
+ * '_vaultEntryCheckChange()' - INVALID unless entry is writable (opened
+ *                              under its lock), STATE unless it may go to
+ *                              state.
+ */
+
+bool
+_vaultEntryCheckChange(vault_entry_t *entry, vault_state_t state, GError **error)
+{
+  if (!_vaultEntryCheckLock(entry, error))
+    return (false);
 
   if (!transition_allowed(entry->meta->state, state))
   {
@@ -104,11 +120,7 @@ _vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_un
   if (!_vaultEntryCheckChange(entry, state, error))
     return (false);
 
-  undo->state       = meta->state;
-  undo->boot_id     = meta->boot_id;
-  undo->pid         = meta->pid;
-  undo->send_count  = meta->send_count;
-  undo->changed_utc = meta->changed_utc;
+  _vaultEntrySaveState(entry, undo);
 
   if (state == VAULT_STATE_SENDING)
   {
@@ -120,6 +132,24 @@ _vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_un
   meta->state       = state;
   meta->changed_utc = g_get_real_time() / G_USEC_PER_SEC;
   return (true);
+}
+
+
+/*
+ * '_vaultEntrySaveState()' - Keep in *undo what a state change replaces
+ *                            (state, boot id, pid, send count, time).
+ */
+
+void
+_vaultEntrySaveState(const vault_entry_t *entry, _vault_state_undo_t *undo)
+{
+  const _vault_meta_t *meta = entry->meta;
+
+  undo->state       = meta->state;
+  undo->boot_id     = meta->boot_id;
+  undo->pid         = meta->pid;
+  undo->send_count  = meta->send_count;
+  undo->changed_utc = meta->changed_utc;
 }
 
 

@@ -184,11 +184,7 @@ meta_for_job(vault_store_t *store, const vault_job_t *job, const char *id, guint
 static bool
 check_absent(vault_store_t *store, const char *id, GError **error)
 {
-  char *tombstone = _vaultTombstonePath(store, id);
-  bool erased = access(tombstone, F_OK) == 0;
-
-  g_free(tombstone);
-  if (erased)
+  if (_vaultTombstoneExists(store, id))
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s was stored and erased before (this job was printed or discarded).", id);
     return (false);

@@ -288,7 +288,6 @@ struct _vault_store_s
   const vault_config_t	*config;
   _vault_io_t		*io;
   _vault_key_t		kek;		/* Site key-encryption key */
-  _vault_key_t		wrap_key;	/* Derived: "wrap" (unused by wrap API, kept for references) */
   _vault_key_t		mac_key;	/* Derived: "sidecar-mac" */
   char			*boot_id;
   char			*locks_dir;	/* <root>/locks */
@@ -357,6 +356,7 @@ extern bool		_vaultJournalTransition(vault_store_t *store, const _vault_meta_t *
 #define _VAULT_TOMBSTONES_DIR	"tombstones"	/* <root>/tombstones/<id>.meta: erased entries */
 
 /* "<root>/tombstones/<id>.meta"; g_free it. */
+extern bool		_vaultTombstoneExists(vault_store_t *store, const char *id);
 extern char		*_vaultTombstonePath(vault_store_t *store, const char *id);
 /* Replace a sidecar (tmp, fsync, rename) WITHOUT the directory fsync: durable once the caller fsyncs the directory. */
 extern bool		_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error);
@@ -419,7 +419,9 @@ typedef struct _vault_state_undo_s
 /* Change the entry's state in memory only (as vaultEntrySetState: STATE, INVALID); then Undo (not written) or Keep (written). */
 /* STATE unless the entry is writable (opened under its lock) and may go to state; INVALID without the lock. */
 extern bool		_vaultEntryCheckChange(vault_entry_t *entry, vault_state_t state, GError **error);
+extern bool		_vaultEntryCheckLock(vault_entry_t *entry, GError **error);	/* INVALID unless opened under its lock */
 extern bool		_vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_undo_t *undo, GError **error);
+extern void		_vaultEntrySaveState(const vault_entry_t *entry, _vault_state_undo_t *undo);
 extern void		_vaultEntryUndoState(vault_entry_t *entry, const _vault_state_undo_t *undo);
 extern void		_vaultEntryKeepState(vault_entry_t *entry, const _vault_state_undo_t *undo);
 /* Write the sidecar to <path>.tmp (create, write) without fsync; *fd stays open for the caller's fsync.  IO (tmp removed). */

@@ -82,7 +82,6 @@ static bool
 open_keys(vault_store_t *store, GError **error)
 {
   return (_vaultKeyLoad(vaultConfigGetKeyFile(store->config), &store->kek, error) &&
-          _vaultKeyDerive(&store->kek, "wrap", &store->wrap_key, error) &&
           _vaultKeyDerive(&store->kek, "sidecar-mac", &store->mac_key, error));
 }
 
@@ -145,7 +144,6 @@ vaultStoreClose(vault_store_t *store)
     return;
 
   _vaultKeyWipe(&store->kek, sizeof(store->kek));
-  _vaultKeyWipe(&store->wrap_key, sizeof(store->wrap_key));
   _vaultKeyWipe(&store->mac_key, sizeof(store->mac_key));
   _vaultIoFree(store->io);
   g_free(store->boot_id);
@@ -185,6 +183,22 @@ char *
 _vaultTombstonePath(vault_store_t *store, const char *id)
 {
   return (g_strdup_printf("%s/" _VAULT_TOMBSTONES_DIR "/%s" _VAULT_META_SUFFIX, vaultConfigGetRoot(store->config), id));
+}
+
+
+/*
+ * '_vaultTombstoneExists()' - Whether entry id has a tombstone in
+ *                             <root>/tombstones.
+ */
+
+bool
+_vaultTombstoneExists(vault_store_t *store, const char *id)
+{
+  char	*path = _vaultTombstonePath(store, id);
+  bool	found = access(path, F_OK) == 0;
+
+  g_free(path);
+  return (found);
 }
 
 
@@ -543,7 +557,6 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
 {
   usage_t	*usage = data;
   guint64	size;
-  char		*tombstone;
 
   if (!entry || !vaultEntryGetJob(entry)->user || strcmp(vaultEntryGetJob(entry)->user, usage->user))
     return (true);
@@ -557,7 +570,7 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
     case VAULT_STATE_RECEIVING :
       {
         /* Still being written (by another process): count what is on disk. */
-        char		*path = _vaultEntryPath(store, (guint)_vaultAreaFind(store, vaultEntryGetArea(entry)), id, _VAULT_DATA_SUFFIX);
+        char		*path = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
         struct stat	st;
 
         size = stat(path, &st) == 0 ? (guint64)st.st_size : 0;
@@ -571,14 +584,12 @@ count_usage(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
   }
 
   /* A live sidecar of a tombstoned id is an interrupted erase: not live. */
-  tombstone = _vaultTombstonePath(store, id);
-  if (access(tombstone, F_OK) < 0)
+  if (!_vaultTombstoneExists(store, id))
   {
     usage->bytes += size;
     usage->entries ++;
   }
 
-  g_free(tombstone);
   return (true);
 }
 
