@@ -18,6 +18,7 @@
 #include "vaultd-service.h"
 #include <errno.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,8 @@
 struct _vaultd_cups_s
 {
   http_t	*http;		/* Connection, NULL while down */
+  pid_t		pid;		/* cupsd behind the socket pid_socket, 0 unknown */
+  ino_t		pid_socket;	/* Inode of the socket pid was found for */
   guint		generation;	/* Connections made so far */
   char		*server;	/* cupsServer() when created */
 };
@@ -125,15 +128,25 @@ vaultdCupsConnect(vaultd_cups_t *cups,
  * 'vaultdCupsGetPid()' - The pid of the cupsd at the other end of the
  *                        connection (vaultd-cupsd-pid.c); 0 when not
  *                        connected, not over a local socket, or unknown.
+ *                        Looked up once per socket (libcups may reconnect
+ *                        the same http_t: a new socket is looked up again).
  */
 
 pid_t
-vaultdCupsGetPid(const vaultd_cups_t *cups)
+vaultdCupsGetPid(vaultd_cups_t *cups)
 {
-  if (!cups->http)
+  struct stat	st;
+
+  if (!cups->http || fstat(httpGetFd(cups->http), &st))
     return (0);
 
-  return (vaultdCupsdPid(httpGetFd(cups->http), cups->server));
+  if (cups->pid_socket != st.st_ino)		/* 0 is no socket's inode */
+  {
+    cups->pid        = vaultdCupsdPid(httpGetFd(cups->http), cups->server);
+    cups->pid_socket = st.st_ino;
+  }
+
+  return (cups->pid);
 }
 
 

@@ -419,16 +419,9 @@ vaultdReconcileEntry(vaultd_service_t *svc,
   vault_lock_t		*lock = NULL;
   vault_entry_t		*entry;
 
-  if (state != VAULT_STATE_RESURRECTED && state != VAULT_STATE_SENDING && state != VAULT_STATE_AWAITING && state != VAULT_STATE_DISCARDED && state != VAULT_STATE_STORED)
-  {
-    if (state == VAULT_STATE_DONE)
-      prune_tombstone(svc, listed, job);
-    return;
-  }
-
   if ((action = vaultdDecide(state, vaultEntryIsInterrupted(listed), job)) == VAULTD_ACTION_NONE)
   {
-    if (state == VAULT_STATE_DISCARDED)
+    if (state == VAULT_STATE_DONE || state == VAULT_STATE_DISCARDED)
       prune_tombstone(svc, listed, job);
     return;
   }

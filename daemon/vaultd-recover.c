@@ -14,7 +14,8 @@
  * AWAITING goes back to RESURRECTED because cupsd may have lost the hold
  * in its 30 s write window: a backend run after the restart must hold the
  * job again, not take the run for a release.
- *   DONE, DISCARDED           -> removed once older than tombstone-age
+ *   DONE, DISCARDED           -> kept (vaultd's service prunes them once
+ *                                cupsd has no unfinished job for them)
  *   data file, no sidecar     -> removed once older than a minute
  *
  * Every change is journalled by the spool.  An entry locked by a live

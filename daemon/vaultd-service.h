@@ -60,7 +60,7 @@ extern vaultd_cups_t	*vaultdCupsNew(void);
 extern void		vaultdCupsFree(vaultd_cups_t *cups);
 extern bool		vaultdCupsConnect(vaultd_cups_t *cups, GError **error);
 extern void		vaultdCupsDisconnect(vaultd_cups_t *cups);
-extern pid_t		vaultdCupsGetPid(const vaultd_cups_t *cups);	/* cupsd's, 0 when not known */
+extern pid_t		vaultdCupsGetPid(vaultd_cups_t *cups);	/* cupsd's, 0 when not known */
 extern pid_t		vaultdCupsdPid(int fd, const char *path);	/* cupsd behind a local socket */
 extern guint		vaultdCupsGetGeneration(const vaultd_cups_t *cups);	/* +1 per new connection */
 extern const char	*vaultdCupsGetServer(const vaultd_cups_t *cups);
