@@ -72,6 +72,25 @@ scrub_argv0(char *argv0)		/* I - argv[0] */
 
 
 /*
+ * 'hold_saying()' - End a run that holds the job: take the rest of the
+ *                   input, and say message (the job's
+ *                   job-printer-state-message, and a notice after the hold:
+ *                   cupsd clears the last line on HOLD).
+ */
+
+static outcome_t
+hold_saying(run_t      *run,		/* I - Run */
+            const char *message)	/* I - The sentence people read */
+{
+  backendRunDrainInput(run);
+  backendLog("INFO", "%s", message);
+  backendNoticeAfterHold(run->job.job.job_id, message);
+
+  return (OUTCOME_HELD);
+}
+
+
+/*
  * 'hold_reason()' - Why hold_entry holds the entry, for the journal.
  */
 
@@ -98,16 +117,14 @@ static outcome_t
 hold_entry(run_t  *run,			/* I - Run */
            GError **error)		/* O - Error */
 {
-  char		stored[64],		/* Stored time */
-		*message;		/* The sentence people read */
+  char		stored[64];		/* Stored time */
+  g_autofree char *message = NULL;	/* The sentence people read */
   time_t	when = (time_t)vaultEntryGetStoredTime(run->entry);
   struct tm	tm;			/* UTC time */
 
   if (!vaultEntryIsHeldBy(run->entry, getppid()) &&
       !vaultEntryHold(run->entry, getppid(), run->actor, hold_reason(run->entry), error))
     return (OUTCOME_ERROR);
-
-  backendRunDrainInput(run);
 
   gmtime_r(&when, &tm);
   strftime(stored, sizeof(stored), "%Y-%m-%d %H:%M UTC", &tm);
@@ -116,11 +133,8 @@ hold_entry(run_t  *run,			/* I - Run */
     message = backendSecretHeldMessage(run->job.job.job_id, vaultEntryGetJob(run->entry)->user, stored);
   else
     message = g_strdup_printf("Interrupted: stored %s, printing was cut off. Release the job to print it once; cancel it to discard it.", stored);
-  backendLog("INFO", "%s", message);
-  backendNoticeAfterHold(run->job.job.job_id, message);	/* cupsd clears our last line on HOLD */
-  g_free(message);
 
-  return (OUTCOME_HELD);
+  return (hold_saying(run, message));
 }
 
 
@@ -267,14 +281,8 @@ take_grant(run_t *run)			/* I - Run */
 static outcome_t
 hold_discarded(run_t *run)		/* I - Run */
 {
-  const char *message = "Discarded by the vault: this job was interrupted by a restart and is too old to print; "
-                        "it will not be printed. Cancel it, and print it again if it is still needed.";
-
-  backendRunDrainInput(run);
-  backendLog("INFO", "%s", message);
-  backendNoticeAfterHold(run->job.job.job_id, message);	/* cupsd clears our last line on HOLD */
-
-  return (OUTCOME_HELD);
+  return (hold_saying(run, "Discarded by the vault: this job was interrupted by a restart and is too old to print; "
+                           "it will not be printed. Cancel it, and print it again if it is still needed."));
 }
 
 
