@@ -250,6 +250,28 @@ do_simple(vaultd_cups_t *cups, ipp_t *request, const char *what, GError **error)
 
 
 /*
+ * 'vaultdCupsQueueOfUri()' - The queue or class name a printer URI ends
+ *                            with, as cupsd encoded it there (g_free);
+ *                            NULL without a '/'.
+ */
+
+char *
+vaultdCupsQueueOfUri(const char *uri)
+{
+  const char	*slash = strrchr(uri, '/');
+  char		*queue;
+
+  if (!slash)
+    return (NULL);
+
+  if ((queue = g_uri_unescape_string(slash + 1, NULL)) == NULL)
+    queue = g_strdup(slash + 1);
+
+  return (queue);
+}
+
+
+/*
  * 'vaultdJobFree()' - Free one job.
  */
 
@@ -276,7 +298,7 @@ vaultdJobFree(vaultd_job_t *job)
 static void
 job_set(vaultd_job_t *job, ipp_attribute_t *attr)
 {
-  const char	*name = ippGetName(attr), *s, *slash;
+  const char	*name = ippGetName(attr), *s;
 
   if (!strcmp(name, "job-id"))
     job->id = ippGetInteger(attr, 0);
@@ -290,12 +312,8 @@ job_set(vaultd_job_t *job, ipp_attribute_t *attr)
     return;
   else if (!strcmp(name, "job-uuid"))
     job->uuid = g_strdup(s);
-  else if (!strcmp(name, "job-printer-uri") && (slash = strrchr(s, '/')) != NULL)
-  {
-    // The queue or class name, as cupsd encoded it in the URI.
-    if ((job->queue = g_uri_unescape_string(slash + 1, NULL)) == NULL)
-      job->queue = g_strdup(slash + 1);
-  }
+  else if (!strcmp(name, "job-printer-uri"))
+    job->queue = vaultdCupsQueueOfUri(s);
   else if (!strcmp(name, "job-originating-user-name"))
     job->user = g_strdup(s);
   else if (!strcmp(name, "job-name"))

@@ -121,9 +121,8 @@ get_job(int job_id)
     job->created = ippGetInteger(attr, 0);
   if ((s = ippGetString(ippFindAttribute(response, "job-uuid", IPP_TAG_URI), 0, NULL)) != NULL)
     job->uuid = g_strdup(s);
-  if ((s = ippGetString(ippFindAttribute(response, "job-printer-uri", IPP_TAG_URI), 0, NULL)) != NULL && strrchr(s, '/') &&
-      (job->queue = g_uri_unescape_string(strrchr(s, '/') + 1, NULL)) == NULL)
-    job->queue = g_strdup(strrchr(s, '/') + 1);	/* As vaultd-cups.c reads it */
+  if ((s = ippGetString(ippFindAttribute(response, "job-printer-uri", IPP_TAG_URI), 0, NULL)) != NULL)
+    job->queue = vaultdCupsQueueOfUri(s);
   if ((s = ippGetString(ippFindAttribute(response, "job-originating-user-name", IPP_TAG_NAME), 0, NULL)) != NULL)
     job->user = g_strdup(s);
   if ((attr = ippFindAttribute(response, "vault-entry-id", IPP_TAG_ZERO)) != NULL && (s = ippGetString(attr, 0, NULL)) != NULL)

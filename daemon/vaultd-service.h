@@ -48,6 +48,7 @@ typedef struct vaultd_job_s
 } vaultd_job_t;
 
 extern void		vaultdJobFree(vaultd_job_t *job);
+extern char		*vaultdCupsQueueOfUri(const char *uri);	/* Queue or class a printer URI names (g_free) */
 
 /*
  * The connection to cupsd (vaultd-cups.c): root over cupsd's local socket,
