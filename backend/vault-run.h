@@ -40,7 +40,7 @@ typedef struct run_s
   vault_entry_t		*entry;		/* The job's entry */
   char			actor[64];	/* "backend[pid]" */
   bool			waited;		/* Another process held the lock */
-  gint64		wait_started;	/* When this run began to wait (UTC seconds) */
+  vault_entry_t		*before_wait;	/* The entry as read before waiting (read-only), or NULL */
   int			inner_status;	/* For OUTCOME_INNER */
   char			peek[VAULT_REF_MAX_SIZE + 1];	/* First bytes of the data */
   size_t		peek_len;	/* Bytes in peek */

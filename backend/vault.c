@@ -287,6 +287,25 @@ hold_discarded(run_t *run)		/* I - Run */
 
 
 /*
+ * 'unchanged_while_waiting()' - True when the entry, read again under its
+ *                               lock, is the AWAITING entry this run read
+ *                               before it waited: same hold, same holder.
+ *                               False when it was not read then.
+ */
+
+static bool
+unchanged_while_waiting(const run_t *run)	/* I - Run */
+{
+  const vault_entry_t *before = run->before_wait;
+
+  return (before && vaultEntryGetState(before) == VAULT_STATE_AWAITING &&
+          vaultEntryGetChangedTime(before) == vaultEntryGetChangedTime(run->entry) &&
+          vaultEntryGetPid(before) == vaultEntryGetPid(run->entry) &&
+          !g_strcmp0(vaultEntryGetBootId(before), vaultEntryGetBootId(run->entry)));
+}
+
+
+/*
  * 'backendRunActOnEntry()' - Decide by the entry's state what this run does.
  */
 
@@ -308,7 +327,7 @@ backendRunActOnEntry(run_t  *run,		/* I - Run */
         // Not a release when the lock's holder made it AWAITING while we
         // waited (an earlier run of this job held it); vaultd also locks
         // entries for a moment, and a release that waited for it is one.
-        if (run->waited && vaultEntryGetChangedTime(run->entry) >= run->wait_started)
+        if (run->waited && !unchanged_while_waiting(run))
           return (hold_entry(run, error));
         if (!vaultEntryIsHeldBy(run->entry, getppid()))
           return (hold_entry(run, error));	/* Another cupsd: its hold may be lost, not released */
@@ -360,8 +379,8 @@ backendRunLockEntry(run_t  *run,			/* I - Run */
 
   g_clear_error(&local);
   backendLog("INFO", "Waiting for an earlier run of this job to finish.");
-  run->waited       = true;
-  run->wait_started = g_get_real_time() / G_USEC_PER_SEC;
+  run->waited      = true;
+  run->before_wait = vaultEntryPeek(run->store, run->id, NULL);
 
   return ((run->lock = vaultLockAcquire(run->store, run->id, true, error)) != NULL);
 }
@@ -524,6 +543,8 @@ run_clear(run_t *run)			/* I - Run */
   vaultGateLeaveJob(run->gate);
   if (run->entry)
     vaultEntryFree(run->entry);
+  if (run->before_wait)
+    vaultEntryFree(run->before_wait);
   if (run->lock)
     vaultLockRelease(run->lock);
   g_free(run->id);

@@ -88,6 +88,35 @@ open_tombstone(vault_store_t *store, vault_lock_t *lock, const char *id, const c
 
 
 /*
+ * 'open_live()' - A read-only entry for id's live sidecar; NOT_FOUND,
+ *                 CORRUPT for one that names another entry or area, AUTH,
+ *                 VERSION, IO.
+ */
+
+static vault_entry_t *
+open_live(vault_store_t *store, const char *id, GError **error)
+{
+  _vault_meta_t	*meta;
+  guint		area;
+  char		*path;
+
+  if (!find_area(store, id, &area, error))
+    return (NULL);
+
+  path = _vaultEntryPath(store, area, id, _VAULT_META_SUFFIX);
+  meta = _vaultMetaRead(path, &store->mac_key, error);
+  if (meta && (strcmp(meta->id, id) || g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, area))))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
+    g_clear_pointer(&meta, _vaultMetaFree);
+  }
+
+  g_free(path);
+  return (meta ? _vaultEntryFromMeta(store, area, meta) : NULL);
+}
+
+
+/*
  * 'vaultEntryOpen()' - Open entry id under its lock: its tombstone when it
  *                      has one (a tombstone wins; live files an
  *                      interrupted erase left are removed first), else its
@@ -99,9 +128,7 @@ open_tombstone(vault_store_t *store, vault_lock_t *lock, const char *id, const c
 vault_entry_t *
 vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error)
 {
-  _vault_meta_t	*meta;
   vault_entry_t	*entry;
-  guint		area;
   char		*path;
 
   g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, NULL);
@@ -121,14 +148,39 @@ vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError 
   }
 
   g_free(path);
-  if (!find_area(store, id, &area, error))
-    return (NULL);
+  if ((entry = open_live(store, id, error)) != NULL)
+    entry->lock = lock;
 
-  path = _vaultEntryPath(store, area, id, _VAULT_META_SUFFIX);
-  meta = _vaultMetaRead(path, &store->mac_key, error);
-  if (meta && (strcmp(meta->id, id) || g_strcmp0(meta->area, vaultConfigGetAreaName(store->config, area))))
+  return (entry);
+}
+
+
+/*
+ * 'vaultEntryPeek()' - Read entry id's sidecar without its lock: a
+ *                      read-only entry as it was at that moment (its
+ *                      tombstone when it has one).  Errors as vaultEntryOpen.
+ */
+
+vault_entry_t *
+vaultEntryPeek(vault_store_t *store, const char *id, GError **error)
+{
+  char		*path;
+  _vault_meta_t	*meta;
+  int		area;
+
+  g_return_val_if_fail(store != NULL && id != NULL, NULL);
+
+  path = _vaultTombstonePath(store, id);
+  if (access(path, F_OK) != 0)
   {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: the sidecar names another entry or area (moved or copied file).", path);
+    g_free(path);
+    return (open_live(store, id, error));
+  }
+
+  meta = _vaultMetaRead(path, &store->mac_key, error);
+  if (meta && strcmp(meta->id, id))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: not the tombstone of entry %s (moved or copied file).", path, id);
     g_clear_pointer(&meta, _vaultMetaFree);
   }
 
@@ -136,9 +188,8 @@ vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError 
   if (!meta)
     return (NULL);
 
-  entry       = _vaultEntryFromMeta(store, area, meta);
-  entry->lock = lock;
-  return (entry);
+  area = _vaultAreaFind(store, meta->area);
+  return (_vaultEntryFromMeta(store, area >= 0 ? (guint)area : 0, meta));
 }
 
 

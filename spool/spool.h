@@ -191,6 +191,9 @@ extern void		vaultEntryAbort(vault_entry_t *entry, const char *reason);
 /* Open the entry with this id (lock held); NOT_FOUND when there is none, CORRUPT/AUTH for a bad sidecar. */
 extern vault_entry_t	*vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error);
 
+/* Read the entry with this id without its lock (read-only, as it was then); errors as vaultEntryOpen. */
+extern vault_entry_t	*vaultEntryPeek(vault_store_t *store, const char *id, GError **error);
+
 /* Change state: validates the transition, records boot id and pid for SENDING, replaces the sidecar atomically and journals it. */
 extern bool		vaultEntrySetState(vault_entry_t *entry, vault_state_t state, const char *actor, const char *reason, GError **error);
 

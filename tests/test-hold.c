@@ -1,7 +1,8 @@
 /*
  * Unit tests of holding an entry for a decision (spool-entry-hold.c): the
  * cupsd that holds an AWAITING entry is recorded, and only a run from that
- * cupsd counts as a release.
+ * cupsd counts as a release; a run that waits for the lock reads the entry
+ * first without it (vaultEntryPeek).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -115,6 +116,56 @@ test_other_boot(void)
 
 
 /*
+ * '/spool/hold/peek' - vaultEntryPeek reads an entry while another holds
+ *                      its lock: the hold and holder as they are, never a
+ *                      change; after an erase, the tombstone; NOT_FOUND
+ *                      for an id with no entry.
+ */
+
+static void
+test_peek(void)
+{
+  vt_t		t;
+  char		*id;
+  vault_lock_t	*lock;
+  vault_entry_t	*entry, *peek;
+  GError	*error = NULL;
+
+  vtSetup(&t, "1M", "1M", NULL);
+  id    = vtStore(&t, vtJob(&t, 3, NULL), "page", 4, 4);
+  entry = vtOpen(&t, id, &lock);
+  g_assert_true(vaultEntrySetState(entry, VAULT_STATE_SENDING, "test", "unit test", &error));
+  hold(entry, 4242);
+
+  peek = vaultEntryPeek(t.store, id, &error);	/* The lock is still held */
+  g_assert_no_error(error);
+  g_assert_cmpint(vaultEntryGetState(peek), ==, VAULT_STATE_AWAITING);
+  g_assert_cmpint(vaultEntryGetPid(peek), ==, 4242);
+  g_assert_cmpint(vaultEntryGetChangedTime(peek), ==, vaultEntryGetChangedTime(entry));
+  g_assert_false(vaultEntrySetState(peek, VAULT_STATE_SENDING, "test", "unit test", &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_INVALID);
+  g_clear_error(&error);
+  vaultEntryFree(peek);
+
+  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DISCARDED, "test", "unit test", &error));
+  g_assert_no_error(error);
+  peek = vaultEntryPeek(t.store, id, &error);
+  g_assert_no_error(error);
+  g_assert_cmpint(vaultEntryGetState(peek), ==, VAULT_STATE_DISCARDED);
+  vaultEntryFree(peek);
+  vaultEntryFree(entry);
+  vaultLockRelease(lock);
+
+  g_assert_null(vaultEntryPeek(t.store, "0123456789abcdef0123456789abcdef", &error));
+  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND);
+  g_clear_error(&error);
+
+  g_free(id);
+  vtTeardown(&t);
+}
+
+
+/*
  * 'main()' - Run the tests.
  */
 
@@ -124,5 +175,6 @@ main(int argc, char *argv[])
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/spool/hold/holder", test_holder);
   g_test_add_func("/spool/hold/other-boot", test_other_boot);
+  g_test_add_func("/spool/hold/peek", test_peek);
   return (g_test_run());
 }
