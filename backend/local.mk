@@ -51,6 +51,7 @@ BACKEND_INTEGRATION_TESTS = \
 	tests/backend/vault-full.sh \
 	tests/backend/sidechannel.sh \
 	tests/backend/copies.sh \
+	tests/backend/lpd.sh \
 	tests/backend/faults.sh
 TESTS += $(BACKEND_INTEGRATION_TESTS)
 

@@ -6,8 +6,8 @@
  *
  * The inner backend gets argv[0] = the inner URI without credentials, the
  * same argv[1..5], the data on its stdin through a pipe (no file; but a raw
- * queue's job with copies > 1 comes as the file argv[6], a sealed memfd:
- * backends make copies only of a file, see backendInnerRun), DEVICE_URI =
+ * queue's job with copies > 1, and every job for lpd, comes as the file
+ * argv[6], a sealed memfd: see backendInnerRun), DEVICE_URI =
  * the full inner URI, fds 1..4 inherited untouched (so the back-channel
  * and side-channel reach it), and stderr inherited so cupsd parses its
  * messages directly.  cupsd runs a backend as the CUPS user when its file
@@ -89,12 +89,13 @@ backendTerminated(void)
 }
 
 
-/* How the child gets the job: stdin, or for a raw queue's copies argv[6]. */
+/* How the child gets the job: stdin, or the file argv[6] (from memory). */
 typedef struct child_io_s
 {
   int			stdin_fd;	/* Becomes fd 0 */
   int			file_fd;	/* memfd holding the job, or -1 */
   char			file_path[64];	/* argv[6] naming file_fd */
+  char			*copies;	/* argv[4]: copies it makes of argv[6] */
   const sigset_t	*mask;		/* Signal mask to restore in the child */
 } child_io_t;
 
@@ -146,6 +147,7 @@ child_exec(const backend_inner_t *inner,	/* I - Inner backend */
   child_argv[0] = uri->sanitized;
   for (int i = 1; i < 6; i ++)
     child_argv[i] = argv[i];
+  child_argv[4] = io->copies;
   child_argv[6] = io->file_fd >= 0 ? (char *)io->file_path : NULL;
   child_argv[7] = NULL;
 
@@ -324,7 +326,7 @@ run_streamed(const backend_inner_t  *inner,	/* I - Inner backend */
              backend_inner_result_t *result,	/* O - How it ended */
              GError                 **error)	/* O - Error */
 {
-  child_io_t	io = { .file_fd = -1 };	/* Child's stdin */
+  child_io_t	io = { .file_fd = -1, .copies = argv[4] };	/* Child's stdin */
   int		data[2];		/* Data pipe */
   int		write_err;		/* EPIPE: it stopped reading */
   pid_t		pid;			/* Child */
@@ -382,7 +384,7 @@ hold_in_memory(vault_reader_t *reader,	/* I - Vault copy */
 
   if ((fd = memfd_create("cups-vault-job", MFD_CLOEXEC | MFD_ALLOW_SEALING)) < 0)
   {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for its copies: %s", g_strerror(errno));
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for the printer's backend: %s", g_strerror(errno));
     return (-1);
   }
 
@@ -395,7 +397,7 @@ hold_in_memory(vault_reader_t *reader,	/* I - Vault copy */
   // Sealed against writes: the inner backend (maybe the CUPS user) only reads.
   if (write_err || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW) < 0)
   {
-    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for its copies: %s", g_strerror(write_err ? write_err : errno));
+    g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for the printer's backend: %s", g_strerror(write_err ? write_err : errno));
     release_memory(fd);
     return (-1);
   }
@@ -405,9 +407,11 @@ hold_in_memory(vault_reader_t *reader,	/* I - Vault copy */
 
 
 /*
- * 'run_from_memory()' - Run the inner backend as cupsd runs it on a raw
- *                       queue (file in argv[6], stdin /dev/null), so it
- *                       makes argv[4] copies itself.  argv[6] is
+ * 'run_from_memory()' - Run the inner backend with the job as the file
+ *                       argv[6] (stdin /dev/null), as cupsd runs it on a
+ *                       raw queue: it makes argv[4] copies itself when
+ *                       cupsd gave the vault a file, one when cupsd gave
+ *                       stdin (the filters made the copies).  argv[6] is
  *                       /proc/self/fd/N of a sealed memfd it inherits;
  *                       ipp re-opens it per copy when the printer cannot.
  */
@@ -420,7 +424,7 @@ run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
                 backend_inner_result_t *result,	/* O - How it ended */
                 GError                 **error)	/* O - Error */
 {
-  child_io_t	io;			/* Child's stdin and file */
+  child_io_t	io = { .copies = argv[6] ? argv[4] : "1" };	/* Child's stdin and file */
   struct stat	info;			/* memfd size */
   pid_t		pid;			/* Child */
   bool		ok;			/* Started */
@@ -438,7 +442,7 @@ run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
 
   info.st_size = 0;
   fstat(io.file_fd, &info);
-  backendLog("DEBUG", "%s copies on a raw queue: the %s backend reads the job from memory (%lld bytes) and makes them.", argv[4], uri->scheme, (long long)info.st_size);
+  backendLog("DEBUG", "The %s backend reads the job from memory (%lld bytes) and makes %s copies of it.", uri->scheme, (long long)info.st_size, io.copies);
 
   snprintf(io.file_path, sizeof(io.file_path), "/proc/self/fd/%d", io.file_fd);
   if ((io.stdin_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
@@ -480,11 +484,26 @@ raw_copies(char *argv[])		/* I - Backend argv, NULL-terminated */
 
 
 /*
+ * 'spools_stdin()' - True for an inner backend that copies a job it reads
+ *                    from stdin to a temporary file, in plaintext: lpd
+ *                    (it must send the size first).
+ */
+
+static bool
+spools_stdin(const backend_uri_t *uri)	/* I - URI */
+{
+  return (!strcmp(uri->scheme, "lpd"));
+}
+
+
+/*
  * 'backendInnerRun()' - Run the inner backend on the decrypted vault copy.
  *
  * The job streams to its stdin, memory flat -- but a raw queue's job with
  * copies > 1 comes as the file argv[6], in RAM (run_from_memory): socket,
- * lpd, usb and ipp make copies only of a file.  Returns true when the inner
+ * lpd, usb and ipp make copies only of a file; and so does every job for
+ * lpd, which would copy its stdin to a plaintext temporary file.
+ * Returns true when the inner
  * backend ran to its end (result says how); false with INNER_START when it
  * could not be started, or with the reader's error (TRUNCATED, AUTH, ...):
  * then the inner backend saw no more than the authenticated bytes (stopped
@@ -501,7 +520,7 @@ backendInnerRun(const backend_inner_t  *inner,	/* I - Inner backend */
 {
   memset(result, 0, sizeof(*result));
 
-  if (raw_copies(argv))
+  if (raw_copies(argv) || spools_stdin(uri))
     return (run_from_memory(inner, uri, argv, reader, result, error));
   else
     return (run_streamed(inner, uri, argv, reader, result, error));

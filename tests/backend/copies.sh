@@ -27,12 +27,7 @@ EOF
 bed_install_backend "$BED/argvlog" argvlog
 : >"$BED/argv.log"
 
-# passthru: a filter that copies the job unchanged (makes no copies).
-mkdir -p "$BED/bin/filter"
-printf '#!/bin/sh\nif [ -n "$6" ]; then exec cat "$6"; else exec cat; fi\n' >"$BED/bin/filter/passthru"
-chmod 0755 "$BED/bin/filter/passthru"
-sed -e 's/^\*cupsFilter2: .*/*cupsFilter2: "application\/pdf application\/vnd.cups-pdf 0 passthru"/' \
-	-e '/^\*%/d' "$top_srcdir/ppd/vault-pdf.ppd" >"$BED/passthru.ppd"
+vb_passthru_ppd
 
 # ippeveprinter runs this per job: the copies it was asked for.
 # (ippeveprinter -d: $BED/printers/NAME/out/run-NN/FILE)

@@ -26,6 +26,16 @@ vb_copies() {
 	echo "$n"
 }
 
+# vb_passthru_ppd - $BED/passthru.ppd: a PPD queue whose one filter,
+# passthru, copies the job unchanged (and makes no copies).
+vb_passthru_ppd() {
+	mkdir -p "$BED/bin/filter"
+	printf '#!/bin/sh\nif [ -n "$6" ]; then exec cat "$6"; else exec cat; fi\n' >"$BED/bin/filter/passthru"
+	chmod 0755 "$BED/bin/filter/passthru"
+	sed -e 's/^\*cupsFilter2: .*/*cupsFilter2: "application\/pdf application\/vnd.cups-pdf 0 passthru"/' \
+		-e '/^\*%/d' "$top_srcdir/ppd/vault-pdf.ppd" >"$BED/passthru.ppd"
+}
+
 # vb_data_files - how many encrypted data files the vault holds.
 vb_data_files() {
 	find "$BED/vault/areas" -name '*.data' | wc -l

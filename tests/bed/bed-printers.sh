@@ -34,6 +34,25 @@ bed_sink() {
 	cat "$dir/uri"
 }
 
+# bed_lpd_sink NAME - start an RFC 1179 sink (bed-sink --lpd) on a free
+# loopback port: DIR/job-NNNN.prn and .ctl per job; it holds new
+# connections while DIR/hold exists (DIR: bed_printer_dir NAME).  Prints
+# its URI, lpd://127.0.0.1:PORT/NAME.
+bed_lpd_sink() {
+	local name=$1 dir=$BED/printers/$1
+	mkdir -p "$dir/out"
+	echo lpd-sink >"$dir/kind"
+	: >"$dir/args"
+	_bed_printer_start "$name" || return 1
+	echo "lpd://127.0.0.1:$(cat "$dir/port")/$name" >"$dir/uri"
+	cat "$dir/uri"
+}
+
+# bed_printer_dir NAME - the directory printer NAME's current run writes to.
+bed_printer_dir() {
+	ls -d "$BED/printers/$1"/out/run-* | tail -n 1
+}
+
 # bed_printer_uri NAME - print the device URI of printer NAME.
 bed_printer_uri() {
 	cat "$BED/printers/$1/uri"
@@ -58,8 +77,8 @@ _bed_printer_start() {
 			"${args[@]}" "$name" >>"$BED/log/printer-$name.log" 2>&1 &
 		bed_track "printer-$name" $!
 		bed_wait_until 15 _bed_ipp_ready "$name" ;;
-	sink)
-		"${BED_SINK:-$top_builddir/tests/bed/bed-sink}" "$run" "$run/.port" \
+	sink|lpd-sink)
+		"${BED_SINK:-$top_builddir/tests/bed/bed-sink}" $([ "$kind" = lpd-sink ] && echo --lpd) "$run" "$run/.port" \
 			$(cat "$dir/port" 2>/dev/null) >>"$BED/log/printer-$name.log" 2>&1 &
 		bed_track "printer-$name" $!
 		bed_wait_until 10 test -s "$run/.port" && cp "$run/.port" "$dir/port" ;;
@@ -80,13 +99,14 @@ _bed_ipp_ready() {
 # bed_printed_files NAME - print the paths of the documents printer NAME
 # received, oldest first (by run, then by job number).
 bed_printed_files() {
-	local run skip=.
+	local run
+	local -a match=(-name 'job-*.prn')
 
 	# ippeveprinter keeps JOB-NAME.EXT and writes the -c command's output to
-	# JOB-NAME.prn; the sink writes job-NNNN.prn.
-	[ "$(cat "$BED/printers/$1/kind")" = ippeveprinter ] && skip='*.prn'
+	# JOB-NAME.prn; the sinks write job-NNNN.prn (and the LPD sink .ctl).
+	[ "$(cat "$BED/printers/$1/kind")" = ippeveprinter ] && match=(! -name '*.prn')
 	for run in "$BED/printers/$1"/out/run-*; do
-		find "$run" -type f ! -name '.*' ! -name "$skip" -printf '%f\t%p\n' |
+		find "$run" -type f ! -name '.*' "${match[@]}" -printf '%f\t%p\n' |
 			sort -n | cut -f2
 	done
 }

@@ -5,7 +5,7 @@
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * Usage: bed-sink DIR PORTFILE [PORT]
+ * Usage: bed-sink [--lpd] DIR PORTFILE [PORT]
  *
  * Listens on 127.0.0.1 on PORT (by default a port the kernel chooses; the
  * test bed passes the old port again after a simulated power loss), writes
@@ -14,6 +14,13 @@
  * Connection N is written to DIR/.job-NNNN.part and renamed to
  * DIR/job-NNNN.prn once the peer has closed its side: a file with the
  * final name is always a whole document.
+ *
+ * With --lpd it is an RFC 1179 line printer daemon for the stock `lpd`
+ * backend: it acknowledges a "receive job" and its control and data files,
+ * saves the data file as above and the control file as DIR/job-NNNN.ctl.
+ * While DIR/hold exists it holds each new connection before its first
+ * acknowledgement (DIR/connected-NNNN says one is waiting), so a test can
+ * look at the sender mid-job.
  */
 
 #include <arpa/inet.h>
@@ -25,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /*
@@ -135,18 +143,125 @@ save_connection(int conn, const char *dir, unsigned number)
 }
 
 /*
+ * 'read_line()' - Read one LF-terminated LPD command (without the LF) into
+ *                 buf.  Returns its length, 0 at a clean end, -1 on error.
+ */
+
+static ssize_t
+read_line(int conn, char *buf, size_t size)
+{
+  size_t len = 0;
+
+  while (len + 1 < size)
+  {
+    ssize_t n = read(conn, buf + len, 1);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return (n == 0 && len == 0 ? 0 : -1);
+    if (buf[len] == '\n')
+      break;
+    len ++;
+  }
+  buf[len] = '\0';
+  return ((ssize_t)len);
+}
+
+/*
+ * 'copy_bytes()' - Copy count bytes of conn and the NUL after them to fd.
+ *                  Returns 0, or -1 on a short read or a missing NUL.
+ */
+
+static int
+copy_bytes(int conn, int fd, unsigned long long count)
+{
+  char buf[65536];
+
+  while (count > 0)
+  {
+    ssize_t n = read(conn, buf, count < sizeof(buf) ? (size_t)count : sizeof(buf));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0 || write_all(fd, buf, (size_t)n) < 0)
+      return (-1);
+    count -= (unsigned long long)n;
+  }
+  return (read(conn, buf, 1) == 1 && buf[0] == '\0' ? 0 : -1);
+}
+
+/*
+ * 'hold_while()' - While DIR/hold exists, wait (DIR/connected-NNNN exists
+ *                  meanwhile).
+ */
+
+static void
+hold_while(const char *dir, unsigned number)
+{
+  char hold[4096], note[4096];
+  struct timespec pause = { 0, 50000000 };
+
+  snprintf(hold, sizeof(hold), "%s/hold", dir);
+  snprintf(note, sizeof(note), "%s/connected-%04u", dir, number);
+  close(open(note, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  while (access(hold, F_OK) == 0)
+    nanosleep(&pause, NULL);
+}
+
+/*
+ * 'save_lpd_job()' - Receive one LPD job: the control file to
+ *                    DIR/job-NNNN.ctl, the data file to DIR/job-NNNN.prn
+ *                    (via .job-NNNN.part).  Returns 0 when both came whole.
+ */
+
+static int
+save_lpd_job(int conn, const char *dir, unsigned number)
+{
+  char line[1024], path[4096], part[4096], final[4096];
+  unsigned long long count;
+  int fd, copied, got = 0, status = -1;
+  ssize_t len;
+
+  hold_while(dir, number);
+  if (read_line(conn, line, sizeof(line)) <= 0 || line[0] != '\002' ||
+      write_all(conn, "", 1) < 0)
+    return (-1);
+
+  snprintf(part, sizeof(part), "%s/.job-%04u.part", dir, number);
+  snprintf(final, sizeof(final), "%s/job-%04u.prn", dir, number);
+  while ((len = read_line(conn, line, sizeof(line))) > 0)
+  {
+    if ((line[0] != '\002' && line[0] != '\003') || sscanf(line + 1, "%llu", &count) != 1 || count == 0)
+      break;				/* Abort, or a stream: not served */
+    snprintf(path, sizeof(path), "%s/job-%04u.ctl", dir, number);
+    if ((fd = open(line[0] == '\002' ? path : part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+      break;
+    copied = write_all(conn, "", 1) == 0 && copy_bytes(conn, fd, count) == 0;
+    if (close(fd) < 0 || !copied || write_all(conn, "", 1) < 0)
+      break;
+    got |= line[0] == '\002' ? 1 : 2;
+  }
+  if (len == 0 && got == 3)
+    status = rename(part, final);
+  return (status);
+}
+
+/*
  * 'main()' - Serve connections until killed.
  */
 
 int
 main(int argc, char *argv[])
 {
-  int      listener, port = 0;
+  int      listener, port = 0, lpd = argc > 1 && !strcmp(argv[1], "--lpd");
   unsigned number = 0;
 
+  argc -= lpd;
+  argv += lpd;
   if (argc < 3 || argc > 4 || (argc == 4 && (port = atoi(argv[3])) <= 0))
   {
-    fputs("Usage: bed-sink DIR PORTFILE [PORT]\n", stderr);
+    fputs("Usage: bed-sink [--lpd] DIR PORTFILE [PORT]\n", stderr);
     return (2);
   }
   signal(SIGPIPE, SIG_IGN);
@@ -167,7 +282,8 @@ main(int argc, char *argv[])
       perror("bed-sink: accept");
       return (1);
     }
-    if (save_connection(conn, argv[1], ++number) < 0)
+    number ++;
+    if ((lpd ? save_lpd_job(conn, argv[1], number) : save_connection(conn, argv[1], number)) < 0)
       fprintf(stderr, "bed-sink: connection %u: %s\n", number, strerror(errno));
     close(conn);
   }
