@@ -226,6 +226,10 @@ print_entry(run_t  *run,		/* I - Run */
 
   if (backendTerminated() || !vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
   {
+    // SENDING durable but not journalled: nothing was sent, so STORED again
+    // (a retry must not find it interrupted).
+    if (vaultEntryGetState(run->entry) == VAULT_STATE_SENDING)
+      vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, "the journal could not record the send; nothing was sent", NULL);
     vaultReaderClose(reader);
     return (backendTerminated() ? OUTCOME_TERMINATED : OUTCOME_ERROR);
   }

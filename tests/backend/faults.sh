@@ -3,7 +3,8 @@
 # raw queue: the document in argv[6]), with an inner backend that records
 # what it receives: an empty job, a missing key, an unusable spool area, a
 # malformed or unknown inner URI, unreadable job data, credentials in the
-# inner URI.  Each gets a clear ERROR: line and the right exit code, and
+# inner URI, a damaged copy before a retry, a journal that cannot be
+# written when a retry would send.  Each gets a clear ERROR: line and the right exit code, and
 # never leaves a valid entry that is not whole.
 # SPDX-License-Identifier: Apache-2.0
 
@@ -11,7 +12,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/bed/tap.sh"
-tap_plan 20
+tap_plan 23
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/vault-faults.XXXXXX")
 trap 'rm -rf "$W"' EXIT
@@ -100,4 +101,20 @@ tap_ok "the retry of the damaged copy fails with a clear error" \
 	test "$status" != 0 -a -n "$(grep '^ERROR: ' "$W/err")"
 tap_ok "nothing was sent" test ! -e "$W/received"
 tap_is "$(sed -n 's/^state=//p' "$meta")" stored "the entry is still STORED, never SENDING"
+
+# The journal cannot be written when the retry would send: the queue stops
+# with a message naming the journal, nothing is sent, and the entry stays
+# STORED (not SENDING, which a later run would hold as interrupted); once
+# the journal works the job prints.
+UUID=$(cat /proc/sys/kernel/random/uuid)
+run "$W/vault.conf" "vault:/fail://printer/q" "$W/doc"
+meta=$(grep -l "^uuid=urn:uuid:$UUID\$" "$W"/a/*.meta "$W"/b/*.meta)
+mv "$W/spool/journal" "$W/journal.saved" && mkdir "$W/spool/journal"
+run "$W/vault.conf" "vault:/rec://printer/q" "$W/doc"
+tap_ok "an unwritable journal stops the queue, naming the journal" \
+	test "$status" = 4 -a -n "$(grep '^ERROR: .*journal' "$W/err")"
+tap_is "$(sed -n 's/^state=//p' "$meta")/$(test -e "$W/received" && echo sent)" stored/ "nothing was sent; the entry is STORED again"
+rmdir "$W/spool/journal" && mv "$W/journal.saved" "$W/spool/journal"
+run "$W/vault.conf" "vault:/rec://printer/q" "$W/doc"
+tap_is "$status/$(cmp -s "$W/doc" "$W/received" && echo same)" 0/same "with the journal back, the job prints, byte for byte"
 unset UUID CREATED
