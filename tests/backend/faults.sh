@@ -4,8 +4,8 @@
 # what it receives: an empty job, a missing key, an unusable spool area, a
 # malformed or unknown inner URI, unreadable job data, credentials in the
 # inner URI, a damaged copy before a retry, a journal that cannot be
-# written when a retry would send.  Each gets a clear ERROR: line and the right exit code, and
-# never leaves a valid entry that is not whole.
+# written when a retry would send.  Each gets a clear ERROR: line and the
+# right exit code, and never leaves a valid entry that is not whole.
 # SPDX-License-Identifier: Apache-2.0
 
 [ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"
