@@ -22,6 +22,7 @@
 
 #include "vaultd-service.h"
 #include <grp.h>
+#include <pwd.h>
 #include <string.h>
 
 
@@ -128,10 +129,27 @@ subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, 
 
 
 /*
+ * 'add_person()' - Add user to people unless it is owner or already there.
+ */
+
+static void
+add_person(GPtrArray *people, const char *user, const char *owner)
+{
+  for (guint i = 0; i < people->len; i ++)
+    if (!strcmp(g_ptr_array_index(people, i), user))
+      return;
+
+  if (strcmp(user, owner))
+    g_ptr_array_add(people, g_strdup(user));
+}
+
+
+/*
  * 'representatives()' - Who stands for representative (not empty): the
- *                       user, or the members of @group other than owner
- *                       (none when the group is unknown or has no other
- *                       member).  g_ptr_array_unref it.
+ *                       user, or the members of @group other than owner,
+ *                       listed in the group or with it as their primary
+ *                       group (none when the group is unknown or has no
+ *                       other member).  g_ptr_array_unref it.
  */
 
 static GPtrArray *
@@ -139,6 +157,8 @@ representatives(const char *representative, const char *owner)
 {
   GPtrArray	*people = g_ptr_array_new_with_free_func(g_free);
   struct group	*group;
+  struct passwd	*pw;
+  gid_t		gid;
 
   if (representative[0] != '@')
   {
@@ -146,10 +166,18 @@ representatives(const char *representative, const char *owner)
     return (people);
   }
 
-  if ((group = getgrnam(representative + 1)) != NULL)
-    for (char **member = group->gr_mem; *member; member ++)
-      if (strcmp(*member, owner))
-        g_ptr_array_add(people, g_strdup(*member));
+  if ((group = getgrnam(representative + 1)) == NULL)
+    return (people);
+
+  gid = group->gr_gid;
+  for (char **member = group->gr_mem; *member; member ++)
+    add_person(people, *member, owner);
+
+  setpwent();
+  while ((pw = getpwent()) != NULL)
+    if (pw->pw_gid == gid)
+      add_person(people, pw->pw_name, owner);
+  endpwent();
 
   return (people);
 }

@@ -1,9 +1,11 @@
 #!/bin/bash
 # vaultd: the representative is a group (representative = @tellers).  When
 # alice does not decide within consult-timeout, every member of the group
-# but alice herself is subscribed to the held job and gets the held event;
-# one member's release prints it exactly once.  The group lives in a
-# private /etc/group, bind-mounted in the test bed's own mount namespace.
+# but alice herself -- listed in the group, or with it as primary group --
+# is subscribed to the held job and gets the held event; one member's
+# release prints it exactly once.  The group and the user clerk live in a
+# private /etc/group and /etc/passwd, bind-mounted in the test bed's own
+# mount namespace.
 # SPDX-License-Identifier: Apache-2.0
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/bed/bed.sh"
@@ -14,8 +16,12 @@ tap_plan 5
 
 cp /etc/group "$BED/group"
 echo "tellers:x:64999:frontdesk,alice,backoffice" >>"$BED/group"
-mount --bind "$BED/group" /etc/group || bed_die "cannot bind-mount a private /etc/group"
-tap_is "$(getent group tellers | cut -d: -f4)" "frontdesk,alice,backoffice" "the group tellers exists in the bed"
+cp /etc/passwd "$BED/passwd"
+echo "clerk:x:64998:64999:tellers by primary group:/nonexistent:/usr/sbin/nologin" >>"$BED/passwd"
+mount --bind "$BED/group" /etc/group && mount --bind "$BED/passwd" /etc/passwd ||
+	bed_die "cannot bind-mount a private /etc/group and /etc/passwd"
+tap_is "$(getent group tellers | cut -d: -f4) $(id -gn clerk)" "frontdesk,alice,backoffice tellers" \
+	"the group tellers exists in the bed, and is clerk's primary group"
 
 uri=$(bed_ippeveprinter office) || bed_die "ippeveprinter did not start"
 vb_slow_backend
@@ -32,8 +38,9 @@ a=$(bed_submit vq "$BED/a.pdf" -U alice) || bed_die "lp failed"
 ua=$(bed_job_attr "$a" job-uuid)
 vs_crash_backend "$a" "$ua"
 
-all_three() { [ "$(vs_subscribers "$a")" = "alice backoffice frontdesk " ]; }
-tap_ok "after the timeout the members of @tellers but alice are subscribed, alice once" bed_wait_until 20 all_three
+all_four() { [ "$(vs_subscribers "$a")" = "alice backoffice clerk frontdesk " ]; }
+tap_ok "after the timeout the members of @tellers but alice are subscribed, clerk too, alice once" bed_wait_until 20 all_four
+tap_diag "subscribers: $(vs_subscribers "$a")"
 tap_ok "backoffice gets the held event" bed_wait_until 5 vs_has_event backoffice "$a" job-state-changed pending-held
 lp -i "$a" -H resume -U backoffice >/dev/null || bed_die "lp -H resume failed"
 tap_ok "backoffice's release completes the job" bed_wait_job "$a" completed 60
