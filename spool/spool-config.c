@@ -49,15 +49,17 @@ config_error(GError **error, const vault_config_t *config, const char *group, co
 
 
 /*
- * 'parse_size()' - Parse digits with an optional binary suffix K, M, G or T.
- *                 Returns false on anything else or overflow.
+ * 'parse_scaled()' - Parse digits with an optional one-letter unit: the
+ *                    letter at index i of units multiplies by scales[i].
+ *                    Returns false on anything else or a value over max.
  */
 
 static bool
-parse_size(const char *s, guint64 *value)
+parse_scaled(const char *s, const char *units, const guint64 *scales, guint64 max, guint64 *value)
 {
   char		*end;
-  guint64	v, mult = 1;
+  const char	*unit;
+  guint64	v, scale = 1;
 
   if (!s || !g_ascii_isdigit(*s))
     return (false);
@@ -67,57 +69,48 @@ parse_size(const char *s, guint64 *value)
   if (errno)
     return (false);
 
-  switch (g_ascii_toupper(*end))
+  if (*end)
   {
-    case '\0' : break;
-    case 'K' : mult = G_GUINT64_CONSTANT(1) << 10; end ++; break;
-    case 'M' : mult = G_GUINT64_CONSTANT(1) << 20; end ++; break;
-    case 'G' : mult = G_GUINT64_CONSTANT(1) << 30; end ++; break;
-    case 'T' : mult = G_GUINT64_CONSTANT(1) << 40; end ++; break;
-    default : return (false);
+    if ((unit = strchr(units, *end)) == NULL || end[1])
+      return (false);
+    scale = scales[unit - units];
   }
 
-  if (*end || (v && mult > G_MAXUINT64 / v))
+  if (v && scale > max / v)
     return (false);
 
-  *value = v * mult;
+  *value = v * scale;
   return (true);
 }
 
 
 /*
- * 'parse_duration()' - Parse digits with an optional suffix s, m, h or d into
- *                      seconds.  Returns false on anything else or overflow.
+ * 'parse_size()' - Bytes, with an optional binary suffix K, M, G or T.
+ */
+
+static bool
+parse_size(const char *s, guint64 *value)
+{
+  static const guint64 scales[] = { 1ULL << 10, 1ULL << 20, 1ULL << 30, 1ULL << 40, 1ULL << 10, 1ULL << 20, 1ULL << 30, 1ULL << 40 };
+
+  return (parse_scaled(s, "KMGTkmgt", scales, G_MAXUINT64, value));
+}
+
+
+/*
+ * 'parse_duration()' - Seconds, with an optional suffix s, m, h or d.
  */
 
 static bool
 parse_duration(const char *s, gint64 *value)
 {
-  char		*end;
-  guint64	v, mult = 1;
+  static const guint64 scales[] = { 1, 60, 3600, 86400 };
+  guint64 v;
 
-  if (!s || !g_ascii_isdigit(*s))
+  if (!parse_scaled(s, "smhd", scales, (guint64)G_MAXINT64, &v))
     return (false);
 
-  errno = 0;
-  v     = g_ascii_strtoull(s, &end, 10);
-  if (errno)
-    return (false);
-
-  switch (*end)
-  {
-    case '\0' : break;
-    case 's' : end ++; break;
-    case 'm' : mult = 60; end ++; break;
-    case 'h' : mult = 3600; end ++; break;
-    case 'd' : mult = 86400; end ++; break;
-    default : return (false);
-  }
-
-  if (*end || (v && mult > (guint64)G_MAXINT64 / v))
-    return (false);
-
-  *value = (gint64)(v * mult);
+  *value = (gint64)v;
   return (true);
 }
 
