@@ -14,7 +14,6 @@
 #include "spool-private.h"
 #include <string.h>
 
-#define MAC_LINE	"[mac]\nhmac-sha256="
 #define MAX_FILE	(1024 * 1024)
 
 
@@ -28,7 +27,6 @@ char *
 _vaultCountersToData(const vault_counters_t *counters, const _vault_key_t *mac_key, gsize *len)
 {
   GString	*text = g_string_new(NULL);
-  char		hex[65];
 
   g_string_append_printf(text, "[counters]\nformat=%d\nqueue=%s\njobs-completed=%" G_GUINT64_FORMAT "\nupdated=%" G_GINT64_FORMAT "\n",
                          _VAULT_COUNTERS_FORMAT, counters->queue, counters->jobs, counters->updated);
@@ -43,39 +41,12 @@ _vaultCountersToData(const vault_counters_t *counters, const _vault_key_t *mac_k
                            r->pages, r->impressions, r->sheets);
   }
 
-  g_string_append_c(text, '\n');
-  _vaultMacHex(mac_key, text->str, text->len, hex);
-  g_string_append_printf(text, MAC_LINE "%s\n", hex);
+  _vaultMacSeal(text, mac_key);
 
   if (len)
     *len = text->len;
 
   return (g_string_free(text, FALSE));
-}
-
-
-/*
- * 'split_mac()' - Length of the text the final MAC line covers, and the MAC;
- *                 false when the file does not end with one.
- */
-
-static bool
-split_mac(const char *data, gsize len, gsize *covered, char hex[65])
-{
-  const gsize	tail = strlen(MAC_LINE) + 64 + 1;
-  const char	*line;
-
-  if (len < tail || data[len - 1] != '\n')
-    return (false);
-
-  line = data + len - tail;
-  if (memcmp(line, MAC_LINE, strlen(MAC_LINE)) || (line > data && line[-1] != '\n'))
-    return (false);
-
-  memcpy(hex, line + strlen(MAC_LINE), 64);
-  hex[64]  = '\0';
-  *covered = (gsize)(line - data);
-  return (true);
 }
 
 
@@ -181,19 +152,10 @@ _vaultCountersFromData(const char *data, gsize len, const char *queue, const _va
   GKeyFile		*kf;
   vault_counters_t	*c;
   gsize			covered;
-  char			hex[65];
+  g_autofree char	*what = g_strdup_printf("Counters file of %s", queue);
 
-  if (len > MAX_FILE || memchr(data, '\0', len) || !split_mac(data, len, &covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Counters file of %s is malformed: no valid final [mac] group.", queue);
+  if (!_vaultMacOpen(data, len, MAX_FILE, mac_key, what, &covered, error))
     return (NULL);
-  }
-
-  if (!_vaultMacVerify(mac_key, data, covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_AUTH, "Counters file of %s fails its MAC: changed outside the vault, or another site key.", queue);
-    return (NULL);
-  }
 
   kf = g_key_file_new();
   if (!g_key_file_load_from_data(kf, data, covered, G_KEY_FILE_NONE, NULL) || !g_key_file_has_group(kf, "counters"))

@@ -261,3 +261,72 @@ _vaultMacVerify(const _vault_key_t *mac_key,
 
   return (diff == 0);
 }
+
+
+/*
+ * MAC trailers of key files (sidecars, counters files): the text, a blank
+ * line, then "[mac]\nhmac-sha256=<64 lowercase hex>\n" over all before it.
+ */
+
+#define MAC_LINE	"[mac]\nhmac-sha256="
+#define MAC_TAIL	(sizeof(MAC_LINE) - 1 + 64 + 1)
+
+
+/*
+ * '_vaultMacSeal()' - Append the MAC trailer to text.
+ */
+
+void
+_vaultMacSeal(GString *text, const _vault_key_t *mac_key)
+{
+  char	hex[65];
+
+  if (text->len && text->str[text->len - 1] != '\n')
+    g_string_append_c(text, '\n');
+  g_string_append_c(text, '\n');
+
+  _vaultMacHex(mac_key, text->str, text->len, hex);
+  g_string_append_printf(text, MAC_LINE "%s\n", hex);
+}
+
+
+/*
+ * '_vaultMacOpen()' - How many bytes of data (at most max in all, no NUL)
+ *                     the final MAC trailer covers, when it verifies.
+ *                     CORRUPT without one, AUTH when it does not verify;
+ *                     what names the file in the message ("Sidecar").
+ */
+
+bool
+_vaultMacOpen(const char *data, gsize len, gsize max, const _vault_key_t *mac_key, const char *what, gsize *covered, GError **error)
+{
+  const char	*line = data + len - MAC_TAIL;
+  char		hex[65];
+
+  if (len > max || len < MAC_TAIL || memchr(data, '\0', len) || data[len - 1] != '\n' ||
+      memcmp(line, MAC_LINE, sizeof(MAC_LINE) - 1) || (line > data && line[-1] != '\n'))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s is malformed: no valid final [mac] group.", what);
+    return (false);
+  }
+
+  memcpy(hex, line + sizeof(MAC_LINE) - 1, 64);
+  hex[64] = '\0';
+  for (int i = 0; i < 64; i ++)
+  {
+    if (!g_ascii_isxdigit(hex[i]) || g_ascii_isupper(hex[i]))
+    {
+      g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s is malformed: no valid final [mac] group.", what);
+      return (false);
+    }
+  }
+
+  if (!_vaultMacVerify(mac_key, data, (gsize)(line - data), hex))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_AUTH, "%s fails its MAC: it was changed outside the vault, or belongs to another site key.", what);
+    return (false);
+  }
+
+  *covered = (gsize)(line - data);
+  return (true);
+}

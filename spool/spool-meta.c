@@ -20,7 +20,6 @@
 #include "spool-private.h"
 #include <string.h>
 
-#define MAC_LINE	"[mac]\nhmac-sha256="
 #define MAX_SIDECAR	(1024 * 1024)
 
 static const char * const state_names[VAULT_STATE_COUNT] =
@@ -227,7 +226,7 @@ _vaultMetaToData(const _vault_meta_t *meta, const _vault_key_t *mac_key, gsize *
 {
   GKeyFile	*kf = g_key_file_new();
   GString	*text;
-  char		*body, hex[65];
+  char		*body;
   gsize		body_len;
 
   meta_to_keyfile(meta, kf);
@@ -236,47 +235,12 @@ _vaultMetaToData(const _vault_meta_t *meta, const _vault_key_t *mac_key, gsize *
 
   text = g_string_new_len(body, (gssize)body_len);
   g_free(body);
-  if (text->len && text->str[text->len - 1] != '\n')
-    g_string_append_c(text, '\n');
-  g_string_append_c(text, '\n');
-
-  _vaultMacHex(mac_key, text->str, text->len, hex);
-  g_string_append_printf(text, MAC_LINE "%s\n", hex);
+  _vaultMacSeal(text, mac_key);
 
   if (len)
     *len = text->len;
 
   return (g_string_free(text, FALSE));
-}
-
-
-/*
- * 'split_mac()' - Find the MAC line; returns the length of the covered text
- *                 and the hex digits, or false when the layout is wrong.
- */
-
-static bool
-split_mac(const char *data, gsize len, gsize *covered, char hex[65])
-{
-  const char	*p = g_strstr_len(data, (gssize)len, "\n" MAC_LINE);
-  gsize		off, tail;
-
-  if (!p)
-    return (false);
-
-  off  = (gsize)(p - data) + 1;
-  tail = len - off;
-  if (tail != strlen(MAC_LINE) + 64 + 1 || data[len - 1] != '\n')
-    return (false);
-
-  memcpy(hex, data + off + strlen(MAC_LINE), 64);
-  hex[64] = '\0';
-  for (int i = 0; i < 64; i ++)
-    if (!g_ascii_isxdigit(hex[i]) || g_ascii_isupper(hex[i]))
-      return (false);
-
-  *covered = off;
-  return (true);
 }
 
 
@@ -502,20 +466,10 @@ _vaultMetaFromData(const char *data, gsize len, const _vault_key_t *mac_key, GEr
   _vault_meta_t	*meta;
   GKeyFile	*kf;
   gsize		covered;
-  char		hex[65];
   bool		ok;
 
-  if (len > MAX_SIDECAR || memchr(data, '\0', len) || !split_mac(data, len, &covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "Sidecar is malformed: no valid final [mac] group.");
+  if (!_vaultMacOpen(data, len, MAX_SIDECAR, mac_key, "Sidecar", &covered, error))
     return (NULL);
-  }
-
-  if (!_vaultMacVerify(mac_key, data, covered, hex))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_AUTH, "Sidecar MAC does not match: the file was altered or belongs to another site key.");
-    return (NULL);
-  }
 
   kf = g_key_file_new();
   if (!g_key_file_load_from_data(kf, data, covered, G_KEY_FILE_NONE, NULL))

@@ -156,6 +156,10 @@ extern bool		_vaultKeyUnwrap(const _vault_key_t *kek, const char *id, const char
 /* HMAC-SHA256 under a derived key; hex is 64 lowercase digits + NUL. */
 extern void		_vaultMacHex(const _vault_key_t *mac_key, const void *data, size_t len, char hex[65]);
 extern bool		_vaultMacVerify(const _vault_key_t *mac_key, const void *data, size_t len, const char *hex);	/* Constant time */
+/* Append a key file's MAC trailer (a blank line, [mac] hmac-sha256=) to text. */
+extern void		_vaultMacSeal(GString *text, const _vault_key_t *mac_key);
+/* Bytes of data the final MAC trailer covers, when it verifies; CORRUPT (none, NUL, over max) or AUTH, naming what. */
+extern bool		_vaultMacOpen(const char *data, gsize len, gsize max, const _vault_key_t *mac_key, const char *what, gsize *covered, GError **error);
 
 /*
  * Data file STREAM encryption (spool-crypt.c seals, spool-crypt-open.c
