@@ -23,9 +23,7 @@ journal_refusal(run_t      *run,	/* I - Run */
                 const char *reason,	/* I - Why, for the journal */
                 const char *message)	/* I - Why, for the job's owner */
 {
-  vault_record_t r = { 0, NULL, run->job.job.uuid, run->job.job.created, run->job.job.job_id, run->job.job.queue, run->job.job.user, "none", "refused", run->actor, reason };
-
-  vaultJournalAppend(run->store, &r, NULL);
+  vaultJournalRefusal(run->store, &run->job.job, run->actor, reason, NULL);
   backendRunDrainInput(run);
   backendLog("ERROR", "%s", message);
 

@@ -178,12 +178,9 @@ backendSecretJournal(vault_store_t       *store,	/* I - Store */
                      const char          *actor,	/* I - "backend[pid]" */
                      const char          *reason)	/* I - What happened */
 {
-  const vault_job_t	*job = vaultEntryGetJob(entry);
-  const char		*state = vaultStateString(vaultEntryGetState(entry));
-  vault_record_t	r = { 0, vaultEntryGetId(entry), job->uuid, job->created, job->job_id, job->queue, job->user, state, state, actor, reason };
   GError		*error = NULL;
 
-  if (!vaultJournalAppend(store, &r, &error))
+  if (!vaultJournalNote(store, entry, 0, actor, reason, &error))
   {
     backendLog("WARNING", "The vault journal cannot be written: %s", error->message);
     g_error_free(error);
@@ -201,11 +198,9 @@ backendSecretRefuseUnprotected(vault_store_t     *store,	/* I - Store */
                                const vault_job_t *job,		/* I - Job */
                                const char        *actor)	/* I - "backend[pid]" */
 {
-  vault_record_t	r = { 0, NULL, job->uuid, job->created, job->job_id, job->queue, job->user, "none", "refused", actor,
-			      "the queue requires an originator secret (job-password) and the job has none; canceled, nothing stored or printed" };
   GError		*error = NULL;
 
-  if (!vaultJournalAppend(store, &r, &error))
+  if (!vaultJournalRefusal(store, job, actor, "the queue requires an originator secret (job-password) and the job has none; canceled, nothing stored or printed", &error))
   {
     backendLog("WARNING", "The vault journal cannot be written: %s", error->message);
     g_error_free(error);

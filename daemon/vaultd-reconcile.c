@@ -147,12 +147,9 @@ vaultdJournalNote(vault_store_t       *store,
                   int                 job_id,
                   const char          *reason)
 {
-  const vault_job_t	*job = vaultEntryGetJob(entry);
-  const char		*state = vaultStateString(vaultEntryGetState(entry));
-  vault_record_t	r = { 0, vaultEntryGetId(entry), job->uuid, job->created, job_id ? job_id : job->job_id, job->queue, job->user, state, state, ACTOR, reason };
   g_autoptr(GError)	error = NULL;
 
-  if (!vaultJournalAppend(store, &r, &error))
+  if (!vaultJournalNote(store, entry, job_id, ACTOR, reason, &error))
     g_warning("Entry %s: the journal cannot be written: %s", vaultEntryGetId(entry), error->message);
 }
 

@@ -185,12 +185,9 @@ is_representative(const char *rep, const char *user)
 static void
 journal(release_t *r, const char *reason)
 {
-  const vault_job_t	*job = vaultEntryGetJob(r->entry);
-  const char		*state = vaultStateString(vaultEntryGetState(r->entry));
-  vault_record_t	rec = { 0, vaultEntryGetId(r->entry), job->uuid, job->created, r->job_id, job->queue, job->user, state, state, r->caller, reason };
   g_autoptr(GError)	error = NULL;
 
-  if (!vaultJournalAppend(vaultdSecretGetStore(r->secret), &rec, &error))
+  if (!vaultJournalNote(vaultdSecretGetStore(r->secret), r->entry, r->job_id, r->caller, reason, &error))
     g_warning("Entry %s: the journal cannot be written: %s", vaultEntryGetId(r->entry), error->message);
 }
 

@@ -235,6 +235,50 @@ _vaultJournalTransition(vault_store_t *store, const _vault_meta_t *meta, const c
 
 
 /*
+ * 'vaultJournalNote()' - Journal what happened to entry while its state
+ *                        stayed (a consult, a refused release): from and
+ *                        to are its state; job_id 0 means the entry's.
+ */
+
+bool
+vaultJournalNote(vault_store_t *store, const vault_entry_t *entry, int job_id, const char *actor, const char *reason, GError **error)
+{
+  vault_record_t r = transition_record(entry->meta, vaultStateString(entry->meta->state), actor, reason);
+
+  if (job_id)
+    r.job_id = job_id;
+
+  return (vaultJournalAppend(store, &r, error));
+}
+
+
+/*
+ * 'vaultJournalRefusal()' - Journal a job refused before anything of it
+ *                           was stored (none -> refused, no entry id).
+ */
+
+bool
+vaultJournalRefusal(vault_store_t *store, const vault_job_t *job, const char *actor, const char *reason, GError **error)
+{
+  vault_record_t r =
+  {
+    .time    = g_get_real_time() / G_USEC_PER_SEC,
+    .uuid    = job->uuid,
+    .created = job->created,
+    .job_id  = job->job_id,
+    .queue   = job->queue,
+    .user    = job->user,
+    .from    = "none",
+    .to      = "refused",
+    .actor   = actor,
+    .reason  = reason
+  };
+
+  return (vaultJournalAppend(store, &r, error));
+}
+
+
+/*
  * '_vaultJournalFormatTransition()' - Append to text the journal line of
  *                                     meta's move from state `from` to
  *                                     meta->state (stamped now), for a

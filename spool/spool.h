@@ -270,6 +270,12 @@ extern guint8		*vaultReleaseFrameRead(int fd, int timeout_ms, gsize *len, GError
 /* Append one record and fsync it.  record->time 0 means now. */
 extern bool		vaultJournalAppend(vault_store_t *store, const vault_record_t *record, GError **error);
 
+/* Journal what happened to entry while its state stayed (state -> state); job_id 0 means the entry's. */
+extern bool		vaultJournalNote(vault_store_t *store, const vault_entry_t *entry, int job_id, const char *actor, const char *reason, GError **error);
+
+/* Journal a job refused before anything of it was stored (none -> refused). */
+extern bool		vaultJournalRefusal(vault_store_t *store, const vault_job_t *job, const char *actor, const char *reason, GError **error);
+
 /* Visit every record, oldest first, across rotated files.  Return false from cb to stop. */
 typedef bool (*vault_journal_cb_t)(const vault_record_t *record, void *data);
 extern bool		vaultJournalForeach(vault_store_t *store, vault_journal_cb_t cb, void *data, GError **error);
