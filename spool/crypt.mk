@@ -9,12 +9,15 @@ spool_libvaultspool_a_SOURCES += \
 	spool/spool-crypt.c \
 	spool/spool-crypt-open.c
 
-check_PROGRAMS += tests/test-crypt tests/test-io
-TESTS += tests/test-crypt tests/test-io
+check_PROGRAMS += tests/test-crypt tests/test-key tests/test-io
+TESTS += tests/test-crypt tests/test-key tests/test-io
 
 tests_test_crypt_SOURCES = tests/test-crypt.c
 tests_test_crypt_CPPFLAGS = $(AM_CPPFLAGS) -DVAULT_GOLDEN_DIR='"$(abs_top_srcdir)/tests/golden"'
 tests_test_crypt_LDADD = $(VAULT_SPOOL_LIBS)
+tests_test_key_SOURCES = tests/test-key.c
+tests_test_key_CPPFLAGS = $(tests_test_crypt_CPPFLAGS)
+tests_test_key_LDADD = $(VAULT_SPOOL_LIBS)
 
 tests_test_io_SOURCES = tests/test-io.c
 tests_test_io_LDADD = $(VAULT_SPOOL_LIBS)
