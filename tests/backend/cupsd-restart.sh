@@ -25,7 +25,7 @@ tap_ok "one vault backend runs" test -n "$first"
 
 # Kill cupsd only; its backend keeps running (blocked at the gate).
 kill -KILL "$(bed_pid cupsd)"
-bed_wait_until 5 _bed_pid_gone "$(bed_pid cupsd)"
+bed_wait_until 5 _bed_ended cupsd
 rm -f "$BED/pids/cupsd"
 bed_start_cupsd
 

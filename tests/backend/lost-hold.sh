@@ -38,7 +38,7 @@ tap_is "$(vb_copies office "$BED/a.pdf")" 0 "nothing printed while held"
 # cupsd dies before it writes the hold.
 old=$(bed_pid cupsd)
 kill -KILL "$old"
-bed_wait_until 5 _bed_pid_gone "$old"
+bed_wait_until 5 _bed_ended cupsd
 rm -f "$BED/pids/cupsd"
 bed_start_cupsd
 tap_ok "the restarted cupsd lost the hold and ran the job again; the run held it again" \

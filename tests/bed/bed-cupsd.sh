@@ -163,13 +163,17 @@ bed_stop_cupsd() {
 	pid=$(bed_pid cupsd)
 	[ -n "$pid" ] || return 0
 	kill -TERM "$pid" 2>/dev/null
-	bed_wait_until 10 _bed_pid_gone "$pid" || kill -KILL "$pid" 2>/dev/null
+	bed_wait_until 10 _bed_ended cupsd || kill -KILL "$(bed_pid cupsd)" 2>/dev/null
 	rm -f "$BED/pids/cupsd"
 }
 
-# _bed_pid_gone PID - true when PID no longer runs.
-_bed_pid_gone() {
-	! kill -0 "$1" 2>/dev/null
+# _bed_ended NAME - true when tracked process NAME no longer runs (a zombie
+# has ended; a process that took over its pid is not it).
+_bed_ended() {
+	local pid
+
+	pid=$(bed_pid "$1")
+	[ -z "$pid" ] || bed_pids_gone "$pid"
 }
 
 # _bed_descendants PID - print PID's descendants, from the process tree.
@@ -204,7 +208,7 @@ bed_power_loss() {
 		rm -f "$BED/pids/cupsd"
 	fi
 	for pid in "$BED"/pids/printer-*; do
-		[ -e "$pid" ] && victims="$victims $(cat "$pid")" && rm -f "$pid"
+		[ -e "$pid" ] && victims="$victims $(bed_pid "${pid##*/}")" && rm -f "$pid"
 	done
 	kill -KILL $victims 2>/dev/null
 	bed_wait_until 5 bed_pids_gone $victims || echo "bed: survivors of the power loss: $victims" >&2

@@ -108,17 +108,34 @@ bed_init() {
 	bed_time "namespace, D-Bus and avahi" "$start"
 }
 
-# bed_track NAME PID - remember a process the bed started (for teardown);
-# disowned, so bash does not report its death by SIGKILL.
+# _bed_start_time PID - when process PID started (clock ticks after boot,
+# field 22 of /proc/PID/stat), or nothing when there is no such process.
+_bed_start_time() {
+	local stat
+
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	set -- ${stat##*) }
+	echo "${20}"
+}
+
+# bed_track NAME PID - remember a process the bed started (for teardown),
+# with its start time; disowned, so bash does not report its death by
+# SIGKILL.
 bed_track() {
-	echo "$2" >"$BED/pids/$1"
+	echo "$2 $(_bed_start_time "$2")" >"$BED/pids/$1"
 	disown "$2" 2>/dev/null
 	return 0
 }
 
-# bed_pid NAME - the pid of a tracked process, or nothing.
+# bed_pid NAME - the pid of tracked process NAME while it is the process
+# the bed started, or nothing: once it has ended, the kernel may give its
+# pid to a process of another test, which the bed must never signal.
 bed_pid() {
-	cat "$BED/pids/$1" 2>/dev/null
+	local pid start
+
+	read -r pid start 2>/dev/null <"$BED/pids/$1" || return 0
+	[ -n "$start" ] && [ "$(_bed_start_time "$pid")" = "$start" ] && echo "$pid"
+	return 0
 }
 
 # bed_alive NAME - true when the tracked process NAME is running.
@@ -210,11 +227,12 @@ _bed_avahi_ready() {
 
 # _bed_kill_tracked SIGNAL - signal every tracked process except cupsd.
 _bed_kill_tracked() {
-	local f
+	local f pid
 
 	for f in "$BED"/pids/*; do
 		[ -e "$f" ] && [ "${f##*/}" != cupsd ] || continue
-		kill "-$1" "$(cat "$f")" 2>/dev/null
+		pid=$(bed_pid "${f##*/}")
+		[ -n "$pid" ] && kill "-$1" "$pid" 2>/dev/null
 	done
 }
 

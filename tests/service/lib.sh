@@ -39,7 +39,7 @@ vs_stop_vaultd() {
 	pid=$(bed_pid vaultd)
 	[ -n "$pid" ] || return 0
 	kill "-${1:-TERM}" "$pid" 2>/dev/null
-	bed_wait_until 10 _bed_pid_gone "$pid"
+	bed_wait_until 10 _bed_ended vaultd
 	rm -f "$BED/pids/vaultd"
 }
 
