@@ -31,6 +31,7 @@ VAULT_STORE_TESTS = \
 	tests/test-config \
 	tests/test-meta \
 	tests/test-entry \
+	tests/test-erase \
 	tests/test-hold \
 	tests/test-area \
 	tests/test-journal \
@@ -47,6 +48,8 @@ tests_test_meta_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_meta_CPPFLAGS = $(AM_CPPFLAGS) -DVAULT_GOLDEN_DIR='"$(abs_top_srcdir)/tests/golden-meta"'
 tests_test_entry_SOURCES = tests/test-entry.c $(VAULT_TEST_UTIL)
 tests_test_entry_LDADD = $(VAULT_SPOOL_LIBS)
+tests_test_erase_SOURCES = tests/test-erase.c $(VAULT_TEST_UTIL)
+tests_test_erase_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_hold_SOURCES = tests/test-hold.c $(VAULT_TEST_UTIL)
 tests_test_hold_LDADD = $(VAULT_SPOOL_LIBS)
 tests_test_area_SOURCES = tests/test-area.c $(VAULT_TEST_UTIL)

@@ -1,7 +1,7 @@
 /*
  * Unit tests of entries (spool-entry*.c, spool-lock.c): identity, locks,
- * round trips, states, crypto-erase, refusal of damaged data and wrong
- * keys, and that no plaintext ever reaches the spool.
+ * round trips, states, refusal of damaged data and wrong keys, and that no
+ * plaintext ever reaches the spool (the crypto-erase: test-erase.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -194,30 +194,6 @@ test_lock(void)
 }
 
 
-/*
- * 'set_state()' - SetState and expect code (0 = success).
- */
-
-static void
-set_state(vault_entry_t *entry, vault_state_t state, int code)
-{
-  GError	*error = NULL;
-  bool		ok = vaultEntrySetState(entry, state, "test", "unit test", &error);
-
-  if (code)
-  {
-    g_assert_false(ok);
-    g_assert_error(error, VAULT_ERROR, code);
-    g_clear_error(&error);
-  }
-  else
-  {
-    g_assert_no_error(error);
-    g_assert_true(ok);
-    g_assert_cmpint(vaultEntryGetState(entry), ==, state);
-  }
-}
-
 
 /*
  * '/spool/entry/states' - The transition table, SENDING's boot id, pid and
@@ -237,20 +213,20 @@ test_states(void)
   id    = vtStore(&t, vtJob(&t, 4, NULL), "hello", 5, 5);
   entry = vtOpen(&t, id, &lock);
 
-  set_state(entry, VAULT_STATE_DONE, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_AWAITING, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_RECEIVING, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_STORED, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_SENDING, 0);
+  vtSetState(entry, VAULT_STATE_DONE, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_AWAITING, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_RECEIVING, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_STORED, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_SENDING, 0);
   g_assert_cmpstr(vaultEntryGetBootId(entry), ==, vaultStoreGetBootId(t.store));
   g_assert_cmpint(vaultEntryGetPid(entry), ==, getpid());
   g_assert_false(vaultEntryIsInterrupted(entry));
-  set_state(entry, VAULT_STATE_STORED, 0);
-  set_state(entry, VAULT_STATE_SENDING, 0);
-  set_state(entry, VAULT_STATE_RESURRECTED, 0);
+  vtSetState(entry, VAULT_STATE_STORED, 0);
+  vtSetState(entry, VAULT_STATE_SENDING, 0);
+  vtSetState(entry, VAULT_STATE_RESURRECTED, 0);
   g_assert_true(vaultEntryIsInterrupted(entry));
-  set_state(entry, VAULT_STATE_SENDING, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_AWAITING, 0);
+  vtSetState(entry, VAULT_STATE_SENDING, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_AWAITING, 0);
   vaultEntryFree(entry);
 
   entry = vaultEntryOpen(t.store, lock, id, NULL);
@@ -259,11 +235,11 @@ test_states(void)
   back = vtReadAll(entry, NULL, NULL);
   g_assert_cmpmem(back->data, back->len, "hello", 5);
   g_byte_array_unref(back);
-  set_state(entry, VAULT_STATE_SENDING, 0);
+  vtSetState(entry, VAULT_STATE_SENDING, 0);
   g_assert_cmpuint(entry->meta->send_count, ==, 3);
-  set_state(entry, VAULT_STATE_DONE, 0);
-  set_state(entry, VAULT_STATE_DISCARDED, VAULT_ERROR_STATE);
-  set_state(entry, VAULT_STATE_SENDING, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_DONE, 0);
+  vtSetState(entry, VAULT_STATE_DISCARDED, VAULT_ERROR_STATE);
+  vtSetState(entry, VAULT_STATE_SENDING, VAULT_ERROR_STATE);
 
   vaultEntryFree(entry);
   vaultLockRelease(lock);
@@ -304,8 +280,8 @@ test_interrupted(void)
   g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_SENDING);
   g_assert_cmpint(vaultEntryGetPid(entry), ==, pid);
   g_assert_true(vaultEntryIsInterrupted(entry));
-  set_state(entry, VAULT_STATE_AWAITING, 0);
-  set_state(entry, VAULT_STATE_SENDING, 0);
+  vtSetState(entry, VAULT_STATE_AWAITING, 0);
+  vtSetState(entry, VAULT_STATE_SENDING, 0);
   g_assert_false(vaultEntryIsInterrupted(entry));
   vaultEntryFree(entry);
   vaultLockRelease(lock);
@@ -317,256 +293,6 @@ test_interrupted(void)
   g_assert_true(vaultEntryIsInterrupted(entry));
   vaultEntryFree(entry);
   vaultLockRelease(lock);
-  g_free(id);
-  vtTeardown(&t);
-}
-
-
-/*
- * '/spool/entry/erase' - DONE leaves a tombstone without the wrapped key in
- *                        <root>/tombstones and nothing in the areas; a
- *                        second run finds DONE and cannot read; the id
- *                        stays taken; Remove clears it.
- */
-
-static void
-test_erase(void)
-{
-  vt_t		t;
-  char		*id, *meta_path, *tomb_path, *text;
-  vault_lock_t	*lock;
-  vault_entry_t	*entry;
-  GError	*error = NULL;
-
-  vtSetup(&t, "1M", "1M", NULL);
-  id    = vtStore(&t, vtJob(&t, 6, NULL), "secret page", 11, 4);
-  entry = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
-  g_assert_true(g_file_get_contents(meta_path, &text, NULL, NULL));
-  g_assert_nonnull(strstr(text, "wrapped-key="));
-  g_free(text);
-
-  g_assert_false(vaultEntryRemove(entry, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
-  g_clear_error(&error);
-
-  set_state(entry, VAULT_STATE_SENDING, 0);
-  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DONE, "test", "printed", &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-
-  tomb_path = _vaultTombstonePath(t.store, id);
-  g_assert_true(g_str_has_prefix(tomb_path, t.root));
-  g_assert_true(g_file_get_contents(tomb_path, &text, NULL, NULL));
-  g_assert_null(strstr(text, "wrapped-key"));
-  g_assert_nonnull(strstr(text, "state=done\nvalid=false\n"));
-  g_free(text);
-  g_assert_false(g_file_test(meta_path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint(vtCountFiles(t.area[0], "") + vtCountFiles(t.area[1], ""), ==, 0);
-
-  entry = vaultEntryOpen(t.store, lock, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_DONE);
-  g_assert_null(vaultEntryOpenData(entry, NULL, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
-  g_clear_error(&error);
-
-  g_assert_null(vaultEntryCreate(t.store, lock, &t.job, 0, NULL, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS);
-  g_clear_error(&error);
-
-  g_assert_true(vaultEntryRemove(entry, &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-  g_assert_false(g_file_test(tomb_path, G_FILE_TEST_EXISTS));
-  g_assert_null(vaultEntryOpen(t.store, lock, id, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-
-  vaultLockRelease(lock);
-  g_free(meta_path);
-  g_free(tomb_path);
-  g_free(id);
-  vtTeardown(&t);
-}
-
-
-/*
- * 'count_visits()' - vaultStoreForeach callback: count entries and record
- *                    the last state seen.
- */
-
-static bool
-count_visits(vault_store_t *store, const char *id, vault_entry_t *entry, const GError *load_error, void *data)
-{
-  int *visits = data;
-
-  g_assert_nonnull(entry);
-  visits[0] ++;
-  visits[1] = (int)vaultEntryGetState(entry);
-  return (true);
-}
-
-
-/*
- * '/spool/entry/erase-interrupted' - A crash after the tombstone but before
- *                                    the unlinks leaves the live sidecar
- *                                    (with its key) and the data file: the
- *                                    tombstone wins in Foreach, Open
- *                                    finishes the erase, the id never
- *                                    reads again; Remove never resurrects.
- */
-
-static void
-test_erase_interrupted(void)
-{
-  vt_t		t;
-  char		*id, *meta_path, *data_path, *meta_text, *data_text, *back;
-  gsize		meta_len, data_len;
-  vault_lock_t	*lock;
-  vault_entry_t	*entry;
-  GError	*error = NULL;
-  int		visits[2] = { 0, -1 };
-
-  vtSetup(&t, "1M", "1M", NULL);
-  id        = vtStore(&t, vtJob(&t, 13, NULL), "page", 4, 4);
-  entry     = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
-  data_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_DATA_SUFFIX);
-  set_state(entry, VAULT_STATE_SENDING, 0);
-  g_assert_true(g_file_get_contents(meta_path, &meta_text, &meta_len, NULL));
-  g_assert_true(g_file_get_contents(data_path, &data_text, &data_len, NULL));
-  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DONE, "test", "printed", &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-
-  /* Put back what the unlinks removed: the state a crash leaves. */
-  g_assert_true(g_file_set_contents(meta_path, meta_text, (gssize)meta_len, NULL));
-  g_assert_true(g_file_set_contents(data_path, data_text, (gssize)data_len, NULL));
-  g_assert_true(vaultStoreForeach(t.store, count_visits, visits, &error));
-  g_assert_no_error(error);
-  g_assert_cmpint(visits[0], ==, 1);
-  g_assert_cmpint(visits[1], ==, VAULT_STATE_DONE);
-
-  entry = vaultEntryOpen(t.store, lock, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_DONE);
-  g_assert_false(g_file_test(meta_path, G_FILE_TEST_EXISTS));
-  g_assert_false(g_file_test(data_path, G_FILE_TEST_EXISTS));
-  g_assert_null(vaultEntryOpenData(entry, NULL, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
-  g_clear_error(&error);
-  vaultEntryFree(entry);
-
-  /* Again, then Remove: the live files go first, nothing is resurrected. */
-  g_assert_true(g_file_set_contents(meta_path, meta_text, (gssize)meta_len, NULL));
-  entry = vaultEntryOpen(t.store, lock, id, &error);
-  g_assert_no_error(error);
-  g_assert_true(g_file_set_contents(meta_path, meta_text, (gssize)meta_len, NULL));
-  g_assert_true(vaultEntryRemove(entry, &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-  g_assert_false(g_file_get_contents(meta_path, &back, NULL, NULL));
-  g_assert_null(vaultEntryOpen(t.store, lock, id, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND);
-  g_clear_error(&error);
-
-  /* A live sidecar put among the tombstones is refused, never read. */
-  g_assert_true(g_file_set_contents(meta_path, meta_text, (gssize)meta_len, NULL));
-  back = _vaultTombstonePath(t.store, id);
-  g_assert_true(g_file_set_contents(back, meta_text, (gssize)meta_len, NULL));
-  g_assert_null(vaultEntryOpen(t.store, lock, id, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT);
-  g_clear_error(&error);
-  g_free(back);
-
-  vaultLockRelease(lock);
-  g_free(meta_text);
-  g_free(data_text);
-  g_free(meta_path);
-  g_free(data_path);
-  g_free(id);
-  vtTeardown(&t);
-}
-
-
-/*
- * 'data_path_of()' - Path of entry id's data file.
- */
-
-static char *
-data_path_of(vt_t *t, vault_entry_t *entry)
-{
-  return (_vaultEntryPath(t->store, (guint)_vaultAreaFind(t->store, vaultEntryGetArea(entry)), vaultEntryGetId(entry), _VAULT_DATA_SUFFIX));
-}
-
-
-/*
- * '/spool/entry/erase-fallback' - When <root>/tombstones cannot take the
- *                                 tombstone, the erase puts it over the
- *                                 live sidecar in the area: the key and
- *                                 the data are gone and the entry reads
- *                                 DONE (never SENDING, which a later run
- *                                 would offer to print again).
- */
-
-static void
-test_erase_fallback(void)
-{
-  vt_t		t;
-  char		*id, *meta_path, *data_path, *tomb_path, *tomb_dir, *text;
-  vault_lock_t	*lock;
-  vault_entry_t	*entry;
-  GError	*error = NULL;
-  int		visits[2] = { 0, -1 };
-
-  vtSetup(&t, "1M", "1M", NULL);
-  id        = vtStore(&t, vtJob(&t, 14, NULL), "secret page", 11, 4);
-  entry     = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
-  data_path = data_path_of(&t, entry);
-  tomb_path = _vaultTombstonePath(t.store, id);
-  tomb_dir  = g_path_get_dirname(tomb_path);
-  set_state(entry, VAULT_STATE_SENDING, 0);
-
-  /* A file where the tombstone directory belongs: no tombstone fits there. */
-  g_assert_cmpint(rmdir(tomb_dir), ==, 0);
-  g_assert_true(g_file_set_contents(tomb_dir, "in the way", -1, NULL));
-
-  g_assert_true(vaultEntryErase(entry, VAULT_STATE_DONE, "test", "printed", &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-
-  g_assert_true(g_file_get_contents(meta_path, &text, NULL, NULL));
-  g_assert_null(strstr(text, "wrapped-key"));
-  g_assert_nonnull(strstr(text, "state=done\nvalid=false\n"));
-  g_free(text);
-  g_assert_false(g_file_test(data_path, G_FILE_TEST_EXISTS));
-
-  entry = vaultEntryOpen(t.store, lock, id, &error);
-  g_assert_no_error(error);
-  g_assert_cmpint(vaultEntryGetState(entry), ==, VAULT_STATE_DONE);
-  g_assert_null(vaultEntryOpenData(entry, NULL, &error));
-  g_assert_error(error, VAULT_ERROR, VAULT_ERROR_STATE);
-  g_clear_error(&error);
-
-  /* The directory back: the sweep sees one DONE entry, removed like any. */
-  g_assert_cmpint(unlink(tomb_dir), ==, 0);
-  g_assert_cmpint(mkdir(tomb_dir, 0700), ==, 0);
-  g_assert_true(vaultStoreForeach(t.store, count_visits, visits, &error));
-  g_assert_no_error(error);
-  g_assert_cmpint(visits[0], ==, 1);
-  g_assert_cmpint(visits[1], ==, VAULT_STATE_DONE);
-  g_assert_true(vaultEntryRemove(entry, &error));
-  g_assert_no_error(error);
-  vaultEntryFree(entry);
-  g_assert_cmpuint(vtCountFiles(t.area[0], "") + vtCountFiles(t.area[1], ""), ==, 0);
-
-  vaultLockRelease(lock);
-  g_free(tomb_path);
-  g_free(tomb_dir);
-  g_free(meta_path);
-  g_free(data_path);
   g_free(id);
   vtTeardown(&t);
 }
@@ -610,7 +336,7 @@ test_tamper(void)
   vtSetup(&t, "10M", "10M", NULL);
   id    = vtStore(&t, vtJob(&t, 7, NULL), data, len, 65536);
   entry = vtOpen(&t, id, &lock);
-  path  = data_path_of(&t, entry);
+  path  = vtDataPath(&t, entry);
   g_assert_true(g_file_get_contents(path, (char **)&file, &file_len, NULL));
 
   gsize positions[] = { 0, 20, 40, 70, file_len / 2, file_len - 1 };
@@ -894,9 +620,6 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/entry/lock", test_lock);
   g_test_add_func("/spool/entry/states", test_states);
   g_test_add_func("/spool/entry/interrupted", test_interrupted);
-  g_test_add_func("/spool/entry/erase", test_erase);
-  g_test_add_func("/spool/entry/erase-interrupted", test_erase_interrupted);
-  g_test_add_func("/spool/entry/erase-fallback", test_erase_fallback);
   g_test_add_func("/spool/entry/tamper", test_tamper);
   g_test_add_func("/spool/entry/wrong-key", test_wrong_key);
   g_test_add_func("/spool/entry/secret", test_secret);

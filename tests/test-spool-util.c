@@ -293,3 +293,39 @@ vtRemoveTree(const char *path)
   else
     unlink(path);
 }
+
+
+/*
+ * 'vtSetState()' - vaultEntrySetState, expecting error code (0 = success).
+ */
+
+void
+vtSetState(vault_entry_t *entry, vault_state_t state, int code)
+{
+  GError	*error = NULL;
+  bool		ok = vaultEntrySetState(entry, state, "test", "unit test", &error);
+
+  if (code)
+  {
+    g_assert_false(ok);
+    g_assert_error(error, VAULT_ERROR, code);
+    g_clear_error(&error);
+  }
+  else
+  {
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    g_assert_cmpint(vaultEntryGetState(entry), ==, state);
+  }
+}
+
+
+/*
+ * 'vtDataPath()' - Path of the entry's data file.
+ */
+
+char *
+vtDataPath(vt_t *t, vault_entry_t *entry)
+{
+  return (_vaultEntryPath(t->store, (guint)_vaultAreaFind(t->store, vaultEntryGetArea(entry)), vaultEntryGetId(entry), _VAULT_DATA_SUFFIX));
+}
