@@ -11,6 +11,7 @@ daemon_vaultd_SOURCES += \
 	daemon/vaultd-reconcile.c \
 	daemon/vaultd-consult.c \
 	daemon/vaultd-cups.c \
+	daemon/vaultd-cups-subscribe.c \
 	daemon/vaultd-cupsd-pid.c \
 	daemon/vaultd-service.h
 daemon_vaultd_LDADD += $(CUPS_LIBS)

@@ -1,6 +1,7 @@
 /*
- * vaultd's IPP client of cupsd: read the jobs, hold, cancel, annotate,
- * re-create a held job from a reference, and subscribe people to a job.
+ * vaultd's IPP client of cupsd: read the jobs, hold, cancel, annotate and
+ * re-create a held job from a reference (subscriptions:
+ * vaultd-cups-subscribe.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  *
@@ -166,12 +167,12 @@ vaultdCupsDisconnect(vaultd_cups_t *cups)
 
 
 /*
- * 'new_request()' - A request of op as user (root when NULL) on the job
+ * '_vaultdCupsNewRequest()' - A request of op as user (root when NULL) on the job
  *                   job_id (> 0) or the printer URI uri.
  */
 
-static ipp_t *
-new_request(ipp_op_t op, int job_id, const char *uri, const char *user)
+ipp_t *
+_vaultdCupsNewRequest(ipp_op_t op, int job_id, const char *uri, const char *user)
 {
   ipp_t	*request = ippNewRequest(op);
   char	job_uri[64];
@@ -218,12 +219,12 @@ check_response(vaultd_cups_t *cups, ipp_t *response, const char *what, GError **
 
 
 /*
- * 'do_request()' - Connect if needed, send request (consumed), check the
+ * '_vaultdCupsDoRequest()' - Connect if needed, send request (consumed), check the
  *                  answer; returns the response (ippDelete it) or NULL.
  */
 
-static ipp_t *
-do_request(vaultd_cups_t *cups, ipp_t *request, const char *resource, const char *what, GError **error)
+ipp_t *
+_vaultdCupsDoRequest(vaultd_cups_t *cups, ipp_t *request, const char *resource, const char *what, GError **error)
 {
   if (!vaultdCupsConnect(cups, error))
   {
@@ -236,13 +237,13 @@ do_request(vaultd_cups_t *cups, ipp_t *request, const char *resource, const char
 
 
 /*
- * 'do_simple()' - do_request when only success matters.
+ * 'do_simple()' - _vaultdCupsDoRequest when only success matters.
  */
 
 static bool
 do_simple(vaultd_cups_t *cups, ipp_t *request, const char *what, GError **error)
 {
-  ipp_t *response = do_request(cups, request, "/jobs/", what, error);
+  ipp_t *response = _vaultdCupsDoRequest(cups, request, "/jobs/", what, error);
 
   ippDelete(response);
   return (response != NULL);
@@ -340,7 +341,7 @@ vaultdCupsGetJobs(vaultd_cups_t *cups,
     "job-originating-user-name", "job-name", "job-priority", "vault-entry-id",
     "job-printer-state-message"
   };
-  ipp_t			*request = new_request(IPP_OP_GET_JOBS, 0, "ipp://localhost/", NULL), *response;
+  ipp_t			*request = _vaultdCupsNewRequest(IPP_OP_GET_JOBS, 0, "ipp://localhost/", NULL), *response;
   ipp_attribute_t	*attr;
   GPtrArray		*jobs;
   vaultd_job_t		*job = NULL;
@@ -348,7 +349,7 @@ vaultdCupsGetJobs(vaultd_cups_t *cups,
   ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "which-jobs", NULL, "all");
   ippAddStrings(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "requested-attributes", G_N_ELEMENTS(attrs), NULL, attrs);
 
-  if ((response = do_request(cups, request, "/", "Get-Jobs", error)) == NULL)
+  if ((response = _vaultdCupsDoRequest(cups, request, "/", "Get-Jobs", error)) == NULL)
     return (NULL);
 
   jobs = g_ptr_array_new_with_free_func((GDestroyNotify)vaultdJobFree);
@@ -381,7 +382,7 @@ vaultdCupsHoldJob(vaultd_cups_t *cups,
                   int           job_id,
                   GError        **error)
 {
-  ipp_t *request = new_request(IPP_OP_HOLD_JOB, job_id, NULL, NULL);
+  ipp_t *request = _vaultdCupsNewRequest(IPP_OP_HOLD_JOB, job_id, NULL, NULL);
 
   ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_KEYWORD, "job-hold-until", NULL, "indefinite");
   return (do_simple(cups, request, "Hold-Job", error));
@@ -398,7 +399,7 @@ vaultdCupsSetMessage(vaultd_cups_t *cups,
                      const char    *message,
                      GError        **error)
 {
-  ipp_t *request = new_request(IPP_OP_SET_JOB_ATTRIBUTES, job_id, NULL, NULL);
+  ipp_t *request = _vaultdCupsNewRequest(IPP_OP_SET_JOB_ATTRIBUTES, job_id, NULL, NULL);
 
   ippAddString(request, IPP_TAG_JOB, IPP_TAG_TEXT, "job-printer-state-message", NULL, message);
   return (do_simple(cups, request, "Set-Job-Attributes", error));
@@ -417,7 +418,7 @@ vaultdCupsRehold(vaultd_cups_t *cups,
                  int           job_id,
                  GError        **error)
 {
-  ipp_t *request = new_request(IPP_OP_SET_JOB_ATTRIBUTES, job_id, NULL, NULL);
+  ipp_t *request = _vaultdCupsNewRequest(IPP_OP_SET_JOB_ATTRIBUTES, job_id, NULL, NULL);
 
   ippAddString(request, IPP_TAG_JOB, IPP_TAG_KEYWORD, "job-hold-until", NULL, "indefinite");
   return (do_simple(cups, request, "Set-Job-Attributes", error));
@@ -433,7 +434,7 @@ vaultdCupsCancelJob(vaultd_cups_t *cups,
                     int           job_id,
                     GError        **error)
 {
-  return (do_simple(cups, new_request(IPP_OP_CANCEL_JOB, job_id, NULL, NULL), "Cancel-Job", error));
+  return (do_simple(cups, _vaultdCupsNewRequest(IPP_OP_CANCEL_JOB, job_id, NULL, NULL), "Cancel-Job", error));
 }
 
 
@@ -459,7 +460,7 @@ vaultdCupsPrintReference(vaultd_cups_t     *cups,
   httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0, "/printers/%s", job->queue);
   snprintf(resource, sizeof(resource), "/printers/%s", job->queue);
 
-  request = new_request(IPP_OP_PRINT_JOB, 0, uri, job->user);
+  request = _vaultdCupsNewRequest(IPP_OP_PRINT_JOB, 0, uri, job->user);
   ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", NULL, job->title && *job->title ? job->title : "(vault)");
   ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_MIMETYPE, "document-format", NULL, VAULT_REF_MIME_TYPE);
   ippAddString(request, IPP_TAG_JOB, IPP_TAG_KEYWORD, "job-hold-until", NULL, "indefinite");
@@ -505,120 +506,4 @@ vaultdCupsPrintReference(vaultd_cups_t     *cups,
     g_set_error(error, VAULTD_CUPS_ERROR, VAULTD_CUPS_ERROR_REFUSED, "Print-Job: cupsd returned no job-id.");
 
   return (job_id);
-}
-
-
-/*
- * 'vaultdCupsSubscribe()' - Subscribe user to job_id's state changes and
- *                           completion: ippget pull, or recipient (a
- *                           notify-recipient-uri) when non-NULL.  Returns
- *                           the subscription id, 0 with an error.
- */
-
-int
-vaultdCupsSubscribe(vaultd_cups_t *cups,
-                    const char    *queue,
-                    int           job_id,
-                    const char    *user,
-                    const char    *recipient,
-                    GError        **error)
-{
-  static const char * const events[] = { "job-state-changed", "job-completed" };
-  static const char data[] = "cups-vault: held for your decision";
-  char		uri[1024];
-  ipp_t		*request, *response;
-  int		id;
-
-  httpAssembleURIf(HTTP_URI_CODING_ALL, uri, sizeof(uri), "ipp", NULL, "localhost", 0, "/printers/%s", queue);
-  request = new_request(IPP_OP_CREATE_JOB_SUBSCRIPTIONS, 0, uri, user);
-
-  if (recipient)
-    ippAddString(request, IPP_TAG_SUBSCRIPTION, IPP_TAG_URI, "notify-recipient-uri", NULL, recipient);
-  else
-    ippAddString(request, IPP_TAG_SUBSCRIPTION, IPP_TAG_KEYWORD, "notify-pull-method", NULL, "ippget");
-  ippAddStrings(request, IPP_TAG_SUBSCRIPTION, IPP_TAG_KEYWORD, "notify-events", G_N_ELEMENTS(events), NULL, events);
-  ippAddInteger(request, IPP_TAG_SUBSCRIPTION, IPP_TAG_INTEGER, "notify-job-id", job_id);
-  ippAddOctetString(request, IPP_TAG_SUBSCRIPTION, "notify-user-data", data, (int)strlen(data));
-
-  if ((response = do_request(cups, request, "/", "Create-Job-Subscriptions", error)) == NULL)
-    return (0);
-
-  id = ippGetInteger(ippFindAttribute(response, "notify-subscription-id", IPP_TAG_INTEGER), 0);
-  if (id <= 0)
-  {
-    ipp_attribute_t *status = ippFindAttribute(response, "notify-status-code", IPP_TAG_ENUM);
-
-    g_set_error(error, VAULTD_CUPS_ERROR, VAULTD_CUPS_ERROR_REFUSED, "Create-Job-Subscriptions: no subscription (%s).", status ? ippEnumString("notify-status-code", ippGetInteger(status, 0)) : "no status");
-  }
-
-  ippDelete(response);
-  return (id);
-}
-
-
-/*
- * 'add_subscriber()' - Add user (when non-NULL) to users if the
- *                      subscription's job sub_job is job_id.
- */
-
-static void
-add_subscriber(GPtrArray *users, const char *user, int sub_job, int job_id)
-{
-  if (user && sub_job == job_id)
-    g_ptr_array_add(users, g_strdup(user));
-}
-
-
-/*
- * 'vaultdCupsGetSubscribers()' - The users subscribed to job_id (job
- *                                subscriptions only), as an array of
- *                                strings; NULL with an error.
- */
-
-GPtrArray *
-vaultdCupsGetSubscribers(vaultd_cups_t *cups,
-                         int           job_id,
-                         GError        **error)
-{
-  ipp_t			*request = new_request(IPP_OP_GET_SUBSCRIPTIONS, 0, "ipp://localhost/", NULL), *response;
-  ipp_attribute_t	*attr;
-  GPtrArray		*users;
-  const char		*user = NULL;	/* Subscriber of the current group */
-  int			sub_job = 0;	/* Its notify-job-id (0: a printer subscription) */
-
-  ippAddInteger(request, IPP_TAG_OPERATION, IPP_TAG_INTEGER, "notify-job-id", job_id);
-  ippAddBoolean(request, IPP_TAG_OPERATION, "my-subscriptions", 0);
-
-  users = g_ptr_array_new_with_free_func(g_free);
-  if ((response = do_request(cups, request, "/", "Get-Subscriptions", error)) == NULL)
-  {
-    if (!g_error_matches(*error, VAULTD_CUPS_ERROR, VAULTD_CUPS_ERROR_REFUSED) || cupsLastError() != IPP_STATUS_ERROR_NOT_FOUND)
-    {
-      g_ptr_array_unref(users);
-      return (NULL);
-    }
-    g_clear_error(error);		/* No subscriptions at all */
-    return (users);
-  }
-
-  // cupsd answers with the printer's subscriptions too: keep those on job_id.
-  for (attr = ippFirstAttribute(response); attr; attr = ippNextAttribute(response))
-  {
-    const char *name = ippGetName(attr);
-
-    if (!name || ippGetGroupTag(attr) != IPP_TAG_SUBSCRIPTION)
-    {
-      add_subscriber(users, user, sub_job, job_id);
-      user = NULL;
-      sub_job = 0;
-    }
-    else if (!strcmp(name, "notify-subscriber-user-name"))
-      user = ippGetString(attr, 0, NULL);
-    else if (!strcmp(name, "notify-job-id"))
-      sub_job = ippGetInteger(attr, 0);
-  }
-  add_subscriber(users, user, sub_job, job_id);
-
-  ippDelete(response);
-  return (users);
 }

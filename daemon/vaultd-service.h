@@ -75,6 +75,10 @@ extern int		vaultdCupsPrintReference(vaultd_cups_t *cups, const vault_job_t *job
 extern int		vaultdCupsSubscribe(vaultd_cups_t *cups, const char *queue, int job_id, const char *user, const char *recipient, GError **error);
 extern GPtrArray	*vaultdCupsGetSubscribers(vaultd_cups_t *cups, int job_id, GError **error);	/* user names */
 
+/* Within the client (vaultd-cups*.c): a request of op as user (root when NULL) on job job_id (> 0) or printer uri; and send one (consumed), connecting when needed: the response (ippDelete it), or NULL with an error. */
+extern ipp_t		*_vaultdCupsNewRequest(ipp_op_t op, int job_id, const char *uri, const char *user);
+extern ipp_t		*_vaultdCupsDoRequest(vaultd_cups_t *cups, ipp_t *request, const char *resource, const char *what, GError **error);
+
 /*
  * The service (vaultd-service.c).
  */
