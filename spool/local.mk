@@ -12,6 +12,7 @@ spool_libvaultspool_a_SOURCES = \
 	spool/spool-config.c \
 	spool/spool-config-get.c \
 	spool/spool-store.c \
+	spool/spool-store-walk.c \
 	spool/spool-area.c \
 	spool/spool-lock.c \
 	spool/spool-meta.c \
