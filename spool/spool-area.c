@@ -121,6 +121,28 @@ vaultStoreGetAreaUsage(vault_store_t *store, guint i, guint64 *used, guint64 *ca
 
 
 /*
+ * '_vaultAreaHolding()' - Index of the first area holding the file
+ *                         <id><suffix>, -1 when none does.
+ */
+
+int
+_vaultAreaHolding(vault_store_t *store, const char *id, const char *suffix)
+{
+  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
+  {
+    char *path = _vaultEntryPath(store, i, id, suffix);
+    bool found = access(path, F_OK) == 0;
+
+    g_free(path);
+    if (found)
+      return ((int)i);
+  }
+
+  return (-1);
+}
+
+
+/*
  * '_vaultAreaChoose()' - The area with the most free room (the first one on
  *                        a tie) and that room, in *area and *free_room.
  *                        FULL when even that area has less than size bytes.
@@ -228,13 +250,7 @@ _vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id
 
   g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, false);
 
-  if (strcmp(id, lock->id))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
-    return (false);
-  }
-
-  if (!orphan_data(store, id, &area, &st, error))
+  if (!_vaultLockCheck(lock, id, error) || !orphan_data(store, id, &area, &st, error))
     return (false);
 
   data = _vaultEntryPath(store, area, id, _VAULT_DATA_SUFFIX);

@@ -35,21 +35,16 @@ struct _vault_reader_s
 static bool
 find_area(vault_store_t *store, const char *id, guint *area, GError **error)
 {
-  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
-  {
-    char *path = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
-    bool found = access(path, F_OK) == 0;
+  int found = _vaultAreaHolding(store, id, _VAULT_META_SUFFIX);
 
-    g_free(path);
-    if (found)
-    {
-      *area = i;
-      return (true);
-    }
+  if (found < 0)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND, "No vault entry %s.", id);
+    return (false);
   }
 
-  g_set_error(error, VAULT_ERROR, VAULT_ERROR_NOT_FOUND, "No vault entry %s.", id);
-  return (false);
+  *area = (guint)found;
+  return (true);
 }
 
 
@@ -133,11 +128,8 @@ vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError 
 
   g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, NULL);
 
-  if (strcmp(id, lock->id))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
+  if (!_vaultLockCheck(lock, id, error))
     return (NULL);
-  }
 
   path = _vaultTombstonePath(store, id);
   if (access(path, F_OK) == 0)

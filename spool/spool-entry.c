@@ -184,28 +184,20 @@ meta_for_job(vault_store_t *store, const vault_job_t *job, const char *id, guint
 static bool
 check_absent(vault_store_t *store, const char *id, GError **error)
 {
+  int	area;				/* Area holding a file of id */
+
   if (_vaultTombstoneExists(store, id))
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s was stored and erased before (this job was printed or discarded).", id);
     return (false);
   }
 
-  for (guint i = 0; i < vaultConfigGetAreaCount(store->config); i ++)
-  {
-    char *meta = _vaultEntryPath(store, i, id, _VAULT_META_SUFFIX);
-    char *data = _vaultEntryPath(store, i, id, _VAULT_DATA_SUFFIX);
-    bool found = access(meta, F_OK) == 0 || access(data, F_OK) == 0;
+  if ((area = _vaultAreaHolding(store, id, _VAULT_META_SUFFIX)) < 0 &&
+      (area = _vaultAreaHolding(store, id, _VAULT_DATA_SUFFIX)) < 0)
+    return (true);
 
-    g_free(meta);
-    g_free(data);
-    if (found)
-    {
-      g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s already exists in area %s (this job was stored before).", id, vaultConfigGetAreaName(store->config, i));
-      return (false);
-    }
-  }
-
-  return (true);
+  g_set_error(error, VAULT_ERROR, VAULT_ERROR_EXISTS, "Entry %s already exists in area %s (this job was stored before).", id, vaultConfigGetAreaName(store->config, (guint)area));
+  return (false);
 }
 
 
@@ -397,9 +389,8 @@ vaultEntryCreate(vault_store_t *store, vault_lock_t *lock, const vault_job_t *jo
   if ((id = vaultJobEntryId(job, error)) == NULL)
     return (NULL);
 
-  if (strcmp(id, lock->id))
+  if (!_vaultLockCheck(lock, id, error))
   {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
     g_free(id);
     return (NULL);
   }

@@ -171,6 +171,21 @@ vaultLockAcquire(vault_store_t *store, const char *id, bool wait, GError **error
 
 
 /*
+ * '_vaultLockCheck()' - INVALID unless lock is the lock of entry id.
+ */
+
+bool
+_vaultLockCheck(const vault_lock_t *lock, const char *id, GError **error)
+{
+  if (!strcmp(id, lock->id))
+    return (true);
+
+  g_set_error(error, VAULT_ERROR, VAULT_ERROR_INVALID, "The lock held (%s) is not the lock of entry %s.", lock->id, id);
+  return (false);
+}
+
+
+/*
  * 'vaultLockRelease()' - Release and free a lock (NULL is allowed).  The
  *                        lock file stays.
  */

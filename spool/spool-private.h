@@ -343,6 +343,7 @@ extern vault_entry_t	*_vaultEntryFromMeta(vault_store_t *store, guint area, _vau
 /* Index of the area with the most free room for size bytes; FULL when none fits. */
 extern bool		_vaultAreaChoose(vault_store_t *store, guint64 size, guint *area, guint64 *free_room, GError **error);
 extern int		_vaultAreaFind(vault_store_t *store, const char *name);	/* -1 when unknown */
+extern int		_vaultAreaHolding(vault_store_t *store, const char *id, const char *suffix);	/* First area with <id><suffix>, -1 when none */
 
 /* Bytes and entries held by user across all areas (for the originator cap). */
 extern bool		_vaultStoreOriginatorUsage(vault_store_t *store, const char *user, guint64 *bytes, guint *entries, GError **error);
@@ -367,6 +368,9 @@ extern bool		_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_
 /* Unlink what a tombstoned entry left in the areas (live sidecar, then data), fsyncing each area changed.  IO. */
 extern bool		_vaultEntryFinishErase(vault_entry_t *entry, GError **error);
 /* Remove id's data file left without any sidecar (a crash lost its RECEIVING sidecar) once older than min_age s; journalled.  NOT_FOUND, EXISTS (a sidecar or tombstone is there), STATE (too recent), IO. */
+/* INVALID unless lock is the lock of entry id. */
+extern bool		_vaultLockCheck(const vault_lock_t *lock, const char *id, GError **error);
+
 extern bool		_vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id, gint64 min_age, const char *actor, GError **error);
 
 /*
