@@ -212,36 +212,6 @@ backendSecretRefuseUnprotected(vault_store_t     *store,	/* I - Store */
 
 
 /*
- * 'connect_vaultd()' - Connect to vaultd's release socket; -1 when it is not there.
- */
-
-static int
-connect_vaultd(const char *path)	/* I - Socket path */
-{
-  struct sockaddr_un	addr;		/* Address */
-  int			fd;		/* Socket */
-
-  if (strlen(path) >= sizeof(addr.sun_path))
-    return (-1);
-
-  memset(&addr, 0, sizeof(addr));
-  addr.sun_family = AF_UNIX;
-  memcpy(addr.sun_path, path, strlen(path));
-
-  if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-    return (-1);
-
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-  {
-    close(fd);
-    return (-1);
-  }
-
-  return (fd);
-}
-
-
-/*
  * 'backendSecretGrant()' - Ask vaultd for the grant of entry id.
  *
  * Returns true with key filled (wipe it after use) when vaultd had a grant:
@@ -261,15 +231,11 @@ backendSecretGrant(const vault_config_t *config,	/* I - vault.conf */
   gsize		len = 0;
   bool		ok = false;
   GError	*error = NULL;
-  int		fd;
 
   *why = NULL;
 
-  if ((fd = connect_vaultd(vaultConfigGetReleaseSocket(config))) < 0)
-    *why = g_strdup_printf("vaultd's release socket %s cannot be reached: %s", vaultConfigGetReleaseSocket(config), g_strerror(errno));
-  else if (!vaultReleaseFrameWrite(fd, request, strlen(request), &error) ||
-           (reply = vaultReleaseFrameRead(fd, GRANT_TIMEOUT_MS, &len, &error)) == NULL)
-    *why = g_strdup_printf("vaultd did not answer: %s", error->message);
+  if ((reply = vaultReleaseAsk(vaultConfigGetReleaseSocket(config), request, strlen(request), GRANT_TIMEOUT_MS, &len, &error)) == NULL)
+    *why = g_strdup(error->message);
   else if (len == 4 + VAULT_DATA_KEY_SIZE && !memcmp(reply, "key ", 4))
   {
     memcpy(key, reply + 4, VAULT_DATA_KEY_SIZE);
@@ -283,8 +249,6 @@ backendSecretGrant(const vault_config_t *config,	/* I - vault.conf */
     explicit_bzero(reply, len);
     g_free(reply);
   }
-  if (fd >= 0)
-    close(fd);
   g_clear_error(&error);
   g_free(request);
 

@@ -101,30 +101,13 @@ prompt_secret(int job_id, char *buf, size_t size)
 static char *
 ask_vaultd(const char *path, const char *request, size_t len)
 {
-  struct sockaddr_un	addr;
   gsize			rlen = 0;
-  guint8		*answer = NULL;
+  guint8		*answer;
   g_autoptr(GError)	error = NULL;
-  int			fd;
 
-  memset(&addr, 0, sizeof(addr));
-  addr.sun_family = AF_UNIX;
-  g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
+  if ((answer = vaultReleaseAsk(path, request, len, REPLY_TIMEOUT_MS, &rlen, &error)) == NULL)
+    fprintf(stderr, "vaultctl: %s%s\n", error->message, g_str_has_prefix(error->message, "vaultd cannot be reached") ? " Is vaultd running?" : "");
 
-  if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-      connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-  {
-    fprintf(stderr, "vaultctl: vaultd cannot be reached at %s: %s (is vaultd running?)\n", path, g_strerror(errno));
-    if (fd >= 0)
-      close(fd);
-    return (NULL);
-  }
-
-  if (!vaultReleaseFrameWrite(fd, request, len, &error) ||
-      (answer = vaultReleaseFrameRead(fd, REPLY_TIMEOUT_MS, &rlen, &error)) == NULL)
-    fprintf(stderr, "vaultctl: vaultd did not answer: %s\n", error->message);
-
-  close(fd);
   return ((char *)answer);
 }
 

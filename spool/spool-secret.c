@@ -21,6 +21,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 G_STATIC_ASSERT(VAULT_DATA_KEY_SIZE == _VAULT_KEY_SIZE);
@@ -264,4 +265,50 @@ vaultReleaseFrameRead(int fd, int timeout_ms, gsize *len, GError **error)
 
   *len = n;
   return (data);
+}
+
+
+/*
+ * 'vaultReleaseAsk()' - One exchange with vaultd's release socket at path:
+ *                       send request as a frame, read the answer within
+ *                       timeout_ms.  Returns the answer (NUL-terminated,
+ *                       *len bytes; wipe and g_free it), or NULL: IO when
+ *                       vaultd cannot be reached or does not answer.
+ */
+
+guint8 *
+vaultReleaseAsk(const char *path, const void *request, size_t len, int timeout_ms, gsize *answer_len, GError **error)
+{
+  struct sockaddr_un	addr;
+  guint8		*answer = NULL;
+  GError		*local = NULL;
+  int			fd;
+
+  memset(&addr, 0, sizeof(addr));
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof(addr.sun_path))
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "vaultd cannot be reached at %s: the path is too long for a socket.", path);
+    return (NULL);
+  }
+  memcpy(addr.sun_path, path, strlen(path));
+
+  if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+      connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "vaultd cannot be reached at %s: %s.", path, g_strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return (NULL);
+  }
+
+  if (!vaultReleaseFrameWrite(fd, request, len, &local) ||
+      (answer = vaultReleaseFrameRead(fd, timeout_ms, answer_len, &local)) == NULL)
+  {
+    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "vaultd did not answer: %s", local->message);
+    g_error_free(local);
+  }
+
+  close(fd);
+  return (answer);
 }

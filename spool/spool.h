@@ -262,6 +262,8 @@ extern vault_reader_t	*vaultEntryOpenDataWithKey(vault_entry_t *entry, const gui
 extern bool		vaultReleaseFrameWrite(int fd, const void *data, size_t len, GError **error);
 /* NUL-terminated payload of *len bytes (wipe, g_free); CORRUPT for a bad length, IO on timeout or a closed socket. */
 extern guint8		*vaultReleaseFrameRead(int fd, int timeout_ms, gsize *len, GError **error);
+/* One request to vaultd's release socket at path and its answer (as vaultReleaseFrameRead); IO when vaultd cannot be reached or does not answer. */
+extern guint8		*vaultReleaseAsk(const char *path, const void *request, size_t len, int timeout_ms, gsize *answer_len, GError **error);
 
 /*
  * Journal (spool-journal.c).
