@@ -65,6 +65,39 @@ open_input(run_t   *run,		/* I - Run */
 
 
 /*
+ * 'read_input()' - Read up to len bytes of job data from fd, answering the
+ *                  side channel meanwhile while *side_open (filters feed
+ *                  stdin and may ask before they write).  Returns the
+ *                  bytes read, 0 at the end, -1 with INPUT.
+ */
+
+static gssize
+read_input(int    fd,			/* I  - Input */
+           void   *buf,			/* I  - Buffer */
+           size_t len,			/* I  - Its size */
+           bool   *side_open,		/* IO - Side channel still answered */
+           GError **error)		/* O  - Error */
+{
+  gssize bytes;				/* Bytes read */
+
+  for (;;)
+  {
+    if (*side_open && backendWaitInput(fd, side_open) < 0 && errno != EINTR)
+      *side_open = false;		/* poll failed: plain blocking reads */
+
+    if ((bytes = read(fd, buf, len)) >= 0)
+      return (bytes);
+
+    if (errno != EINTR)
+    {
+      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
+      return (-1);
+    }
+  }
+}
+
+
+/*
  * 'copy_input()' - Encrypt the job data from fd into the RECEIVING entry.
  */
 
@@ -74,7 +107,7 @@ copy_input(run_t  *run,			/* I - Run */
            GError **error)		/* O - Error */
 {
   char		*buffer = g_malloc(BACKEND_IO_SIZE);
-  ssize_t	bytes;			/* Bytes read */
+  gssize	bytes;			/* Bytes read */
   bool		ok = true;		/* Result */
   bool		side_open = fd == 0;	/* Filters feed stdin and may ask */
 
@@ -93,20 +126,9 @@ copy_input(run_t  *run,			/* I - Run */
       break;
     }
 
-    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
-      side_open = false;		/* poll failed: plain blocking reads */
-
-    if ((bytes = read(fd, buffer, BACKEND_IO_SIZE)) == 0)
+    if ((bytes = read_input(fd, buffer, BACKEND_IO_SIZE, &side_open, error)) == 0)
       break;
-    else if (bytes < 0 && errno == EINTR)
-      continue;
-    else if (bytes < 0)
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
-      ok = false;
-      break;
-    }
-    else if (!vaultEntryWrite(run->entry, buffer, (size_t)bytes, error))
+    else if (bytes < 0 || !vaultEntryWrite(run->entry, buffer, (size_t)bytes, error))
     {
       ok = false;
       break;
@@ -178,7 +200,7 @@ backendRunPeekInput(run_t  *run,			/* I - Run */
            GError **error)		/* O - Error */
 {
   int		fd = 0;			/* Input */
-  ssize_t	bytes;			/* Bytes read */
+  gssize	bytes;			/* Bytes read */
   bool		side_open;		/* Answer the side channel meanwhile */
 
   if (run->job.data_file && (fd = open(run->job.data_file, O_RDONLY | O_CLOEXEC)) < 0)
@@ -189,23 +211,9 @@ backendRunPeekInput(run_t  *run,			/* I - Run */
 
   run->peek_stdin = !run->job.data_file;
   side_open       = run->peek_stdin;
-  while (run->peek_len < sizeof(run->peek))
-  {
-    // A filter may ask over the side channel before it writes anything.
-    if (side_open && backendWaitInput(fd, &side_open) < 0 && errno != EINTR)
-      side_open = false;
-
-    if ((bytes = read(fd, run->peek + run->peek_len, sizeof(run->peek) - run->peek_len)) == 0)
-      break;
-    else if (bytes < 0 && errno == EINTR)
-      continue;
-    else if (bytes < 0)
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "Unable to read the print data: %s", g_strerror(errno));
-      break;
-    }
+  while (run->peek_len < sizeof(run->peek) &&
+         (bytes = read_input(fd, run->peek + run->peek_len, sizeof(run->peek) - run->peek_len, &side_open, error)) > 0)
     run->peek_len += (size_t)bytes;
-  }
 
   if (fd > 0)
     close(fd);
