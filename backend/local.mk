@@ -10,6 +10,7 @@ backend_vault_SOURCES = \
 	backend/vault-ref.c \
 	backend/vault-job.c \
 	backend/vault-inner.c \
+	backend/vault-inner-relay.c \
 	backend/vault-inner-find.c \
 	backend/vault-log.c \
 	backend/vault-notice.c \

@@ -10,7 +10,8 @@
  * argv[6], a sealed memfd: see backendInnerRun), DEVICE_URI =
  * the full inner URI, fds 1..4 inherited untouched (so the back-channel
  * and side-channel reach it), and stderr inherited so cupsd parses its
- * messages directly.  cupsd runs a backend as the CUPS user when its file
+ * messages directly (relayed without "PAGE:" lines when the file was
+ * cupsd's stdin: vault-inner-relay.c).  cupsd runs a backend as the CUPS user when its file
  * has a group/other write or other execute bit; so do we.  A
  * SIGTERM from cupsd (job canceled) is forwarded; if this process dies the
  * kernel sends the inner backend SIGTERM too (PR_SET_PDEATHSIG), so it
@@ -93,6 +94,7 @@ backendTerminated(void)
 typedef struct child_io_s
 {
   int			stdin_fd;	/* Becomes fd 0 */
+  int			stderr_fd;	/* Becomes fd 2, or -1: ours */
   int			file_fd;	/* memfd holding the job, or -1 */
   char			file_path[64];	/* argv[6] naming file_fd */
   char			*copies;	/* argv[4]: copies it makes of argv[6] */
@@ -130,6 +132,8 @@ child_exec(const backend_inner_t *inner,	/* I - Inner backend */
     goto fail;
   if (io->stdin_fd != 0)
     close(io->stdin_fd);
+  if (io->stderr_fd >= 0 && dup2(io->stderr_fd, 2) < 0)
+    goto fail;
   if (io->file_fd >= 0 && fcntl(io->file_fd, F_SETFD, 0) < 0)
     goto fail;				/* The one fd the inner backend inherits */
 
@@ -326,7 +330,7 @@ run_streamed(const backend_inner_t  *inner,	/* I - Inner backend */
              backend_inner_result_t *result,	/* O - How it ended */
              GError                 **error)	/* O - Error */
 {
-  child_io_t	io = { .file_fd = -1, .copies = argv[4] };	/* Child's stdin */
+  child_io_t	io = { .file_fd = -1, .stderr_fd = -1, .copies = argv[4] };	/* Child's stdin */
   int		data[2];		/* Data pipe */
   int		write_err;		/* EPIPE: it stopped reading */
   pid_t		pid;			/* Child */
@@ -394,8 +398,9 @@ hold_in_memory(vault_reader_t *reader,	/* I - Vault copy */
     return (-1);
   }
 
-  // Sealed against writes: the inner backend (maybe the CUPS user) only reads.
-  if (write_err || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW) < 0)
+  // Sealed against writes: the inner backend (maybe the CUPS user) only
+  // reads.  Not against shrinking: release_memory empties it.
+  if (write_err || fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SEAL) < 0)
   {
     g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INNER_START, "Unable to hold the job in memory for the printer's backend: %s", g_strerror(write_err ? write_err : errno));
     release_memory(fd);
@@ -424,10 +429,11 @@ run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
                 backend_inner_result_t *result,	/* O - How it ended */
                 GError                 **error)	/* O - Error */
 {
-  child_io_t	io = { .copies = argv[6] ? argv[4] : "1" };	/* Child's stdin and file */
+  child_io_t	io = { .stderr_fd = -1, .copies = argv[6] ? argv[4] : "1" };	/* Child's stdin and file */
   struct stat	info;			/* memfd size */
   pid_t		pid;			/* Child */
   bool		ok;			/* Started */
+  int		messages[2] = { -1, -1 };	/* Its stderr, when cupsd gave stdin */
 
   if ((io.file_fd = hold_in_memory(reader, error)) < 0)
     return (false);
@@ -452,9 +458,21 @@ run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
     return (false);
   }
 
-  if ((ok = start_inner(inner, uri, argv, &io, &pid, error)) == true)
+  // A job cupsd gave as stdin was counted by the filters: the page report
+  // a backend makes for a file must not reach cupsd.
+  if (!argv[6] && pipe2(messages, O_CLOEXEC) == 0)
+    io.stderr_fd = messages[1];
+
+  ok = start_inner(inner, uri, argv, &io, &pid, error);
+  if (messages[1] >= 0)
+    close(messages[1]);
+  if (ok && messages[0] >= 0)
+    backendRelayWithoutPages(messages[0]);
+  if (ok)
     wait_inner(pid, result);
 
+  if (messages[0] >= 0)
+    close(messages[0]);
   close(io.stdin_fd);
   release_memory(io.file_fd);
 

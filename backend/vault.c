@@ -227,8 +227,9 @@ print_entry(run_t  *run,		/* I - Run */
   if (backendTerminated() || !vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
   {
     // SENDING durable but not journalled: nothing was sent, so STORED again
-    // (a retry must not find it interrupted).
-    if (vaultEntryGetState(run->entry) == VAULT_STATE_SENDING)
+    // (a retry must not find it interrupted) -- but a released protected
+    // entry stays for a new release: vaultd gave its grant once.
+    if (vaultEntryGetState(run->entry) == VAULT_STATE_SENDING && !run->granted)
       vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, "the journal could not record the send; nothing was sent", NULL);
     vaultReaderClose(reader);
     return (backendTerminated() ? OUTCOME_TERMINATED : OUTCOME_ERROR);
@@ -364,6 +365,9 @@ backendRunActOnEntry(run_t  *run,		/* I - Run */
 
 /*
  * 'backendRunLockEntry()' - Lock the job's entry, waiting for an earlier live run.
+ *
+ * The entry is read before the first attempt: when that attempt finds the
+ * lock taken, what its holder wrote after the read shows as a change.
  */
 
 bool
@@ -372,8 +376,12 @@ backendRunLockEntry(run_t  *run,			/* I - Run */
 {
   GError	*local = NULL;		/* First attempt's error */
 
+  run->before_wait = vaultEntryPeek(run->store, run->id, NULL);
   if ((run->lock = vaultLockAcquire(run->store, run->id, false, &local)) != NULL)
+  {
+    g_clear_pointer(&run->before_wait, vaultEntryFree);
     return (true);
+  }
 
   if (!g_error_matches(local, VAULT_ERROR, VAULT_ERROR_LOCKED))
   {
@@ -383,8 +391,7 @@ backendRunLockEntry(run_t  *run,			/* I - Run */
 
   g_clear_error(&local);
   backendLog("INFO", "Waiting for an earlier run of this job to finish.");
-  run->waited      = true;
-  run->before_wait = vaultEntryPeek(run->store, run->id, NULL);
+  run->waited = true;
 
   return ((run->lock = vaultLockAcquire(run->store, run->id, true, error)) != NULL);
 }

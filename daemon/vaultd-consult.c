@@ -129,36 +129,55 @@ subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, 
 
 
 /*
- * 'add_person()' - Add user to people unless it is owner or already there.
+ * 'group_members()' - The users of group name, listed in it or with it as
+ *                     their primary group (these only where the name
+ *                     service can list every user), read once per poll.
+ *                     Empty for an unknown group.  Owned by svc.
  */
 
-static void
-add_person(GPtrArray *people, const char *user, const char *owner)
+static GPtrArray *
+group_members(vaultd_service_t *svc, const char *name)
 {
-  for (guint i = 0; i < people->len; i ++)
-    if (!strcmp(g_ptr_array_index(people, i), user))
-      return;
+  GPtrArray	*users = g_hash_table_lookup(svc->members, name);
+  struct group	*group;
+  struct passwd	*pw;
+  gid_t		gid;
 
-  if (strcmp(user, owner))
-    g_ptr_array_add(people, g_strdup(user));
+  if (users)
+    return (users);
+
+  users = g_ptr_array_new_with_free_func(g_free);
+  g_hash_table_insert(svc->members, g_strdup(name), users);
+  if ((group = getgrnam(name)) == NULL)
+    return (users);
+
+  gid = group->gr_gid;
+  for (char **member = group->gr_mem; *member; member ++)
+    g_ptr_array_add(users, g_strdup(*member));
+
+  setpwent();
+  while ((pw = getpwent()) != NULL)
+    if (pw->pw_gid == gid && !g_ptr_array_find_with_equal_func(users, pw->pw_name, g_str_equal, NULL))
+      g_ptr_array_add(users, g_strdup(pw->pw_name));
+  endpwent();
+
+  return (users);
 }
 
 
 /*
  * 'representatives()' - Who stands for representative (not empty): the
- *                       user, or the members of @group other than owner,
- *                       listed in the group or with it as their primary
- *                       group (none when the group is unknown or has no
- *                       other member).  g_ptr_array_unref it.
+ *                       user, or the members of @group other than owner
+ *                       (none when the group is unknown or has no other
+ *                       member); warns once when that is nobody.
+ *                       g_ptr_array_unref it.
  */
 
 static GPtrArray *
-representatives(const char *representative, const char *owner)
+representatives(vaultd_service_t *svc, const char *representative, const char *owner)
 {
   GPtrArray	*people = g_ptr_array_new_with_free_func(g_free);
-  struct group	*group;
-  struct passwd	*pw;
-  gid_t		gid;
+  GPtrArray	*members;
 
   if (representative[0] != '@')
   {
@@ -166,18 +185,13 @@ representatives(const char *representative, const char *owner)
     return (people);
   }
 
-  if ((group = getgrnam(representative + 1)) == NULL)
-    return (people);
+  members = group_members(svc, representative + 1);
+  for (guint i = 0; i < members->len; i ++)
+    if (strcmp(g_ptr_array_index(members, i), owner))
+      g_ptr_array_add(people, g_strdup(g_ptr_array_index(members, i)));
 
-  gid = group->gr_gid;
-  for (char **member = group->gr_mem; *member; member ++)
-    add_person(people, *member, owner);
-
-  setpwent();
-  while ((pw = getpwent()) != NULL)
-    if (pw->pw_gid == gid)
-      add_person(people, pw->pw_name, owner);
-  endpwent();
+  if (!people->len && g_hash_table_add(svc->warned, g_strdup(representative)))
+    g_warning("The representative %s names nobody to consult (no such group, or no member but the job's owner).", representative);
 
   return (people);
 }
@@ -246,14 +260,8 @@ vaultdConsult(vaultd_service_t   *svc,
 			*representative = vaultConfigGetRepresentative(config);
   gint64		waited = g_get_real_time() / G_USEC_PER_SEC - vaultEntryGetChangedTime(entry);
   bool			failed, reached = true;
+  bool			has_rep = representative && *representative && strcmp(representative, owner);
   g_autoptr(GPtrArray)	people = NULL;
-
-  if (representative && *representative && strcmp(representative, owner))
-  {
-    people = representatives(representative, owner);
-    if (!people->len && g_hash_table_add(svc->warned, g_strdup(representative)))
-      g_warning("The representative %s names nobody to consult (no such group, or no member but the job's owner).", representative);
-  }
 
   if (!is_subscribed(svc, job->id, owner, &failed))
   {
@@ -261,6 +269,8 @@ vaultdConsult(vaultd_service_t   *svc,
 
     if (failed)
       return;
+    if (has_rep)
+      people = representatives(svc, representative, owner);
     if (g_hash_table_contains(svc->unreachable, key) ||
         (people && any_subscribed(svc, job->id, people, &failed)))
       reached = false;			/* Tried once already: never consulted twice */
@@ -270,10 +280,12 @@ vaultdConsult(vaultd_service_t   *svc,
       return;
   }
 
-  if (!people || !people->len)
+  if (!has_rep || (reached && waited < (gint64)vaultConfigGetConsultTimeout(config)))
     return;
 
-  if (reached && waited < (gint64)vaultConfigGetConsultTimeout(config))
+  if (!people)
+    people = representatives(svc, representative, owner);
+  if (!people->len)
     return;
 
   if (!any_subscribed(svc, job->id, people, &failed) && !failed)

@@ -61,6 +61,7 @@ index_jobs(vaultd_service_t *svc, GPtrArray *jobs)
 {
   g_hash_table_remove_all(svc->by_identity);
   g_hash_table_remove_all(svc->by_entry);
+  g_hash_table_remove_all(svc->members);
   if (svc->jobs)
     g_ptr_array_unref(svc->jobs);
   svc->jobs = jobs;
@@ -248,6 +249,7 @@ vaultdServiceStart(vault_store_t *store,
   svc->subscribed  = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   svc->warned      = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   svc->unreachable = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  svc->members     = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
   svc->recipient   = recipient && *recipient ? g_strdup(recipient) : NULL;
 
   g_message("Service started: cupsd at %s, polling every %u ms, notices by %s.", vaultdCupsGetServer(svc->cups), svc->interval_ms, svc->recipient ? svc->recipient : "ippget");
@@ -278,6 +280,7 @@ vaultdServiceStop(vaultd_service_t *svc)
   g_hash_table_destroy(svc->subscribed);
   g_hash_table_destroy(svc->warned);
   g_hash_table_destroy(svc->unreachable);
+  g_hash_table_destroy(svc->members);
   vaultdCupsFree(svc->cups);
   g_free(svc->recipient);
   g_free(svc);

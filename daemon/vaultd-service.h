@@ -97,6 +97,7 @@ struct _vaultd_service_s
   guint		generation;	/* cupsd connection the cache above belongs to */
   GHashTable	*warned;	/* Entry ids already warned about (no repeats) */
   GHashTable	*unreachable;	/* "job-id\tuser" whose subscription failed (not tried again) */
+  GHashTable	*members;	/* "@group" -> its users (GPtrArray), read once per poll */
   char		*recipient;	/* notify-recipient-uri template ("%u" = user) or NULL (ippget) */
 };
 

@@ -300,7 +300,7 @@ _vaultMacSeal(GString *text, const _vault_key_t *mac_key)
 bool
 _vaultMacOpen(const char *data, gsize len, gsize max, const _vault_key_t *mac_key, const char *what, gsize *covered, GError **error)
 {
-  const char	*line = data + len - MAC_TAIL;
+  const char	*line = len >= MAC_TAIL ? data + len - MAC_TAIL : data;
   char		hex[65];
 
   if (len > max || len < MAC_TAIL || memchr(data, '\0', len) || data[len - 1] != '\n' ||

@@ -12,7 +12,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/bed/bed.sh"
 . "$top_srcdir/tests/backend/lib.sh"
 bed_init "$@"
-tap_plan 12
+tap_plan 13
 
 vb_passthru_ppd
 plain=$(bed_lpd_sink plain) && vault=$(bed_lpd_sink vault) &&
@@ -30,7 +30,8 @@ in_tempdir() {
 
 # send_held QUEUE SINK FILE [LP ARGS] - print FILE on QUEUE while SINK holds
 # new connections; once lpd has connected, print how many files in TempDir
-# hold FILE's text, then let the job go and wait until it completed.
+# hold FILE's text, then let the job go and wait until it completed.  The
+# job id is left in $BED/job-QUEUE.
 send_held() {
 	local queue=$1 sink=$2 file=$3 dir id n
 	shift 3
@@ -39,7 +40,13 @@ send_held() {
 	n=$(($(find "$dir" -name 'connected-*' | wc -l) + 1))
 	: >"$dir/hold"
 	id=$(bed_submit "$queue" "$file" "$@") || { rm -f "$dir/hold"; return 1; }
-	bed_wait_until 30 test -e "$dir/connected-$(printf %04d "$n")" || tap_diag "lpd never connected to $sink"
+	echo "$id" >"$BED/job-$queue"
+	if ! bed_wait_until 30 test -e "$dir/connected-$(printf %04d "$n")"; then
+		tap_diag "lpd never connected to $sink"
+		echo '?'
+		rm -f "$dir/hold"
+		return 1
+	fi
 	in_tempdir "$file"
 	rm -f "$dir/hold"
 	bed_wait_job "$id" completed 60 >/dev/null
@@ -70,6 +77,14 @@ held=$(send_held ppdplain ppdplain "$BED/d.pdf" -n 2) && held=$(send_held ppdvq 
 tap_is "$?" 0 "lp -n 2 completes on the plain and the vault lpd PPD queue"
 tap_is "${held:-?}" 0 "while lpd sends, TempDir holds nothing of the vault PPD queue's document"
 tap_ok "the LPD server got from the vault PPD queue byte for byte what the plain one sent" cmp -s "$(last_job ppdvault)" "$(last_job ppdplain)"
+# accounting QUEUE - the last job's sheets completed and page_log lines.
+accounting() {
+	local id
+
+	id=$(cat "$BED/job-$1")
+	echo "$(bed_job_attr "$id" job-media-sheets-completed) sheets, $(awk -v q="$1" -v j="$id" '$1 == q && $3 == j' "$BED/log/page_log" | wc -l) page_log lines"
+}
+tap_is "$(accounting ppdvq)" "$(accounting ppdplain)" "cupsd counted the vault PPD queue's job as the plain one's (lpd reports no page of its own)"
 
 # Copies on a raw queue: lpd makes them from the file, as on the plain queue.
 send_held plain plain "$BED/c.pdf" -n 2 >/dev/null && send_held vq vault "$BED/c.pdf" -n 2 >/dev/null
