@@ -41,6 +41,13 @@ tests_test_backend_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backend
 tests_test_backend_args_LDADD = $(GLIB_LIBS) $(CUPS_LIBS)
 TESTS += tests/test-backend-args
 
+# Unit test of relaying the inner backend's messages without PAGE: lines.
+check_PROGRAMS += tests/test-relay
+tests_test_relay_SOURCES = tests/test-relay.c backend/vault-inner-relay.c
+tests_test_relay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backend
+tests_test_relay_LDADD = $(GLIB_LIBS)
+TESTS += tests/test-relay
+
 # Integration tests in the private test bed (run as root).
 BACKEND_INTEGRATION_TESTS = \
 	tests/backend/print-once.sh \

@@ -45,6 +45,24 @@ write_all(const char *buf,		/* I - Bytes */
 
 
 /*
+ * 'passes()' - Whether the line that starts in line passes: *fate is 0 at
+ *              the start of a line, then 1 (passes) or -1 (dropped) for
+ *              all of it, however many pieces it comes in.
+ */
+
+static bool
+passes(const char *line,		/* I  - Start of the line (or of a piece) */
+       size_t     len,			/* I  - Its bytes */
+       int        *fate)		/* IO - The line's fate */
+{
+  if (!*fate)
+    *fate = len >= 5 && !memcmp(line, "PAGE:", 5) ? -1 : 1;
+
+  return (*fate > 0);
+}
+
+
+/*
  * 'backendRelayWithoutPages()' - Copy the lines read from fd (the inner
  *                                backend's stderr) to our stderr, all but
  *                                "PAGE:" lines, until fd ends.
@@ -55,7 +73,7 @@ backendRelayWithoutPages(int fd)	/* I - Read end of the inner backend's stderr *
 {
   char		line[LINE_MAX_BYTES];	/* The line being read */
   size_t	used = 0;		/* Bytes in line */
-  bool		piece = false;		/* line continues a longer line */
+  int		fate = 0;		/* Of the line being read (passes()) */
   ssize_t	bytes;			/* Bytes read */
 
   for (;;)
@@ -70,22 +88,21 @@ backendRelayWithoutPages(int fd)	/* I - Read end of the inner backend's stderr *
     {
       size_t len = (size_t)(nl - line) + 1;
 
-      if (piece || strncmp(line, "PAGE:", 5))
+      if (passes(line, len, &fate))
         write_all(line, len);
-      piece = false;
+      fate = 0;
       memmove(line, nl + 1, used - len);
       used -= len;
     }
 
-    if (used == sizeof(line))		/* No newline in a full buffer: pass it on */
+    if (used == sizeof(line))		/* No newline in a full buffer: a piece */
     {
-      piece = piece || strncmp(line, "PAGE:", 5);
-      if (piece)
+      if (passes(line, used, &fate))
         write_all(line, used);
       used = 0;
     }
   }
 
-  if (used && (piece || strncmp(line, "PAGE:", 5)))
+  if (used && passes(line, used, &fate))
     write_all(line, used);
 }
