@@ -439,10 +439,95 @@ _vaultIoUnlink(_vault_io_t *io,
 
 
 /*
+ * '_vaultIoPutTmp()' - Write len bytes of data to <path>.tmp (create, write)
+ *                      WITHOUT fsync or rename; *fd is left open for the
+ *                      caller's fsync.  Nothing is durable yet.  On failure
+ *                      the tmp file is removed; IO.
+ */
+
+bool
+_vaultIoPutTmp(_vault_io_t *io,
+               const char  *path,
+               const void  *data,
+               size_t      len,
+               int         *fd,
+               GError      **error)
+{
+  char	*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
+  int	err;
+
+  if ((*fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0)
+  {
+    _vaultSetIoError(error, errno, "Cannot create", tmp);
+    g_free(tmp);
+    return (false);
+  }
+
+  if (_vaultIoWrite(io, *fd, data, len) < 0)
+  {
+    err = errno;
+    _vaultIoClose(io, *fd);
+    _vaultIoUnlink(io, tmp);
+    *fd = -1;
+    _vaultSetIoError(error, err, "Cannot write", tmp);
+    g_free(tmp);
+    return (false);
+  }
+
+  g_free(tmp);
+  return (true);
+}
+
+
+/*
+ * '_vaultIoPut()' - Replace path with len bytes of data: <path>.tmp, write,
+ *                   fsync, rename.  The directory is NOT fsynced: the new
+ *                   name is durable once the caller fsyncs it.  On failure
+ *                   the tmp file is removed and path is untouched; IO.
+ */
+
+bool
+_vaultIoPut(_vault_io_t *io,
+            const char  *path,
+            const void  *data,
+            size_t      len,
+            GError      **error)
+{
+  char		*tmp;
+  const char	*what = "Cannot sync";
+  int		fd, err = 0;
+
+  if (!_vaultIoPutTmp(io, path, data, len, &fd, error))
+    return (false);
+
+  tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
+  if (_vaultIoFsync(io, fd) < 0)
+    err = errno;
+  _vaultIoClose(io, fd);
+
+  if (!err && _vaultIoRename(io, tmp, path) < 0)
+  {
+    err  = errno;
+    what = "Cannot rename";
+  }
+
+  if (err)
+  {
+    _vaultIoUnlink(io, tmp);
+    _vaultSetIoError(error, err, what, tmp);
+  }
+
+  g_free(tmp);
+  return (err == 0);
+}
+
+
+/*
  * '_vaultIoReplaceFile()' - Replace path atomically with len bytes of data:
- *                           <path>.tmp, write, fsync, rename, fsync the
- *                           directory.  Durable when it returns true; on
- *                           failure path is untouched.  IO errors.
+ *                           _vaultIoPut, then a fsync of its directory.
+ *                           Durable when it returns true; on failure path
+ *                           is untouched (or replaced but not yet durable,
+ *                           when the directory fsync failed).  IO.
  */
 
 bool
@@ -452,47 +537,16 @@ _vaultIoReplaceFile(_vault_io_t *io,
                     size_t      len,
                     GError      **error)
 {
-  char		*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
-  char		*dir = g_path_get_dirname(path);
-  const char	*what = "write";
-  int		fd;
-  bool		ok = false;
+  char	*dir;
+  bool	ok;
 
-  if ((fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
-  {
-    _vaultSetIoError(error, errno, "create", tmp);
-    goto done;
-  }
+  if (!_vaultIoPut(io, path, data, len, error))
+    return (false);
 
-  if (_vaultIoWrite(io, fd, data, len) || (what = "fsync", _vaultIoFsync(io, fd)))
-  {
-    int err = errno;
+  dir = g_path_get_dirname(path);
+  if ((ok = _vaultIoFsyncDir(io, dir) == 0) == false)
+    _vaultSetIoError(error, errno, "Cannot sync the directory", dir);
 
-    _vaultIoClose(io, fd);
-    _vaultIoUnlink(io, tmp);
-    _vaultSetIoError(error, err, what, tmp);
-    goto done;
-  }
-
-  _vaultIoClose(io, fd);
-
-  if (_vaultIoRename(io, tmp, path))
-  {
-    int err = errno;
-
-    _vaultIoUnlink(io, tmp);
-    _vaultSetIoError(error, err, "rename to", path);
-    goto done;
-  }
-
-  if (_vaultIoFsyncDir(io, dir))
-    _vaultSetIoError(error, errno, "fsync directory", dir);
-  else
-    ok = true;
-
-  done:
-
-  g_free(tmp);
   g_free(dir);
   return (ok);
 }

@@ -27,30 +27,13 @@
 bool
 _vaultMetaPutTmp(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, int *fd, GError **error)
 {
-  gsize		len;
-  char		*data = _vaultMetaToData(meta, mac_key, &len);
-  char		*tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
-  const char	*what = "Cannot create";
-  int		err = 0;
-
-  if ((*fd = _vaultIoOpen(io, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) < 0)
-    err = errno;
-  else if (_vaultIoWrite(io, *fd, data, len) < 0)
-  {
-    err  = errno;
-    what = "Cannot write";
-    _vaultIoClose(io, *fd);
-    _vaultIoUnlink(io, tmp);
-    *fd = -1;
-  }
-
-  if (err)
-    _vaultSetIoError(error, err, what, tmp);
+  gsize	len;
+  char	*data = _vaultMetaToData(meta, mac_key, &len);
+  bool	ok = _vaultIoPutTmp(io, path, data, len, fd, error);
 
   _vaultKeyWipe(data, len);
   g_free(data);
-  g_free(tmp);
-  return (err == 0);
+  return (ok);
 }
 
 
@@ -66,57 +49,31 @@ _vaultMetaPutTmp(_vault_io_t *io, const char *path, const _vault_meta_t *meta, c
 bool
 _vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error)
 {
-  char		*tmp;
-  const char	*what = "Cannot sync";
-  int		fd, err = 0;
+  gsize	len;
+  char	*data = _vaultMetaToData(meta, mac_key, &len);
+  bool	ok = _vaultIoPut(io, path, data, len, error);
 
-  if (!_vaultMetaPutTmp(io, path, meta, mac_key, &fd, error))
-    return (false);
-
-  tmp = g_strconcat(path, _VAULT_TMP_SUFFIX, NULL);
-  if (_vaultIoFsync(io, fd) < 0)
-    err = errno;
-  _vaultIoClose(io, fd);
-
-  if (!err && _vaultIoRename(io, tmp, path) < 0)
-  {
-    err  = errno;
-    what = "Cannot rename";
-  }
-
-  if (err)
-  {
-    _vaultIoUnlink(io, tmp);
-    _vaultSetIoError(error, err, what, tmp);
-  }
-
-  g_free(tmp);
-  return (err == 0);
+  _vaultKeyWipe(data, len);
+  g_free(data);
+  return (ok);
 }
 
 
 /*
  * '_vaultMetaWrite()' - Replace the sidecar at path atomically through the
- *                       I/O layer: _vaultMetaPut, then a fsync of its
- *                       directory.  Durable when it returns true; IO
- *                       otherwise.
+ *                       I/O layer, its directory fsynced too.  Durable when
+ *                       it returns true; IO otherwise.
  */
 
 bool
 _vaultMetaWrite(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error)
 {
-  char	*dir;
-  bool	ok;
+  gsize	len;
+  char	*data = _vaultMetaToData(meta, mac_key, &len);
+  bool	ok = _vaultIoReplaceFile(io, path, data, len, error);
 
-  if (!_vaultMetaPut(io, path, meta, mac_key, error))
-    return (false);
-
-  dir = g_path_get_dirname(path);
-  ok  = _vaultIoFsyncDir(io, dir) == 0;
-  if (!ok)
-    _vaultSetIoError(error, errno, "Cannot sync the directory", dir);
-
-  g_free(dir);
+  _vaultKeyWipe(data, len);
+  g_free(data);
   return (ok);
 }
 

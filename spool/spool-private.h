@@ -72,6 +72,9 @@ extern int		_vaultIoUnlink(_vault_io_t *io, const char *path);
 
 /* Write path atomically: <path>.tmp, write, fsync, rename, fsync the directory. */
 extern bool		_vaultIoReplaceFile(_vault_io_t *io, const char *path, const void *data, size_t len, GError **error);
+/* The parts of it: <path>.tmp written, left open in *fd (no fsync); and that, fsynced and renamed (no directory fsync). */
+extern bool		_vaultIoPutTmp(_vault_io_t *io, const char *path, const void *data, size_t len, int *fd, GError **error);
+extern bool		_vaultIoPut(_vault_io_t *io, const char *path, const void *data, size_t len, GError **error);
 
 /* The I/O context, and what DROP tracking records in it (spool-io-fault.c). */
 typedef struct _vault_io_file_s		/* A file whose appended data may be lost */
