@@ -1,10 +1,12 @@
 /*
  * spool-fill: fill a vault spool with N small committed entries left in
- * SENDING, as a crash would leave them, for the recovery benchmark.
+ * SENDING, as a crash would leave them, for the recovery benchmark; or
+ * printed (DONE tombstones, as a week of printing leaves them), for the
+ * cost of vaultd's poll.
  *
  * SPDX-License-Identifier: Apache-2.0
  *
- * Usage: spool-fill VAULT.CONF COUNT [FIRST]
+ * Usage: spool-fill VAULT.CONF COUNT [FIRST [sending|done]]
  * Entry k belongs to job FIRST+k on queue "bench".  Run it under eatmydata
  * when only the filled spool matters, not the time it takes.
  */
@@ -16,12 +18,13 @@
 
 
 /*
- * 'fill_one()' - Store one 1 KiB job and leave it SENDING.
+ * 'fill_one()' - Store one 1 KiB job and leave it SENDING, or DONE.
  */
 
 static bool
 fill_one(vault_store_t *store,
          int           job_id,
+         bool          done,
          GError        **error)
 {
   vault_job_t		job = { 0 };
@@ -49,7 +52,8 @@ fill_one(vault_store_t *store,
   ok = (entry = vaultEntryCreate(store, lock, &job, sizeof(data), NULL, error)) != NULL &&
        vaultEntryWrite(entry, data, sizeof(data), error) &&
        vaultEntryCommit(entry, "spool-fill", error) &&
-       vaultEntrySetState(entry, VAULT_STATE_SENDING, "spool-fill", "benchmark", error);
+       vaultEntrySetState(entry, VAULT_STATE_SENDING, "spool-fill", "benchmark", error) &&
+       (!done || vaultEntryErase(entry, VAULT_STATE_DONE, "spool-fill", "printed", error));
 
   vaultEntryFree(entry);
   vaultLockRelease(lock);
@@ -69,16 +73,18 @@ main(int  argc,
   vault_config_t	*config;
   vault_store_t		*store;
   int			i, count, first;
+  bool			done;
   GError		*error = NULL;
 
-  if (argc < 3)
+  if (argc < 3 || argc > 5 || (argc == 5 && strcmp(argv[4], "sending") && strcmp(argv[4], "done")))
   {
-    fputs("Usage: spool-fill VAULT.CONF COUNT [FIRST]\n", stderr);
+    fputs("Usage: spool-fill VAULT.CONF COUNT [FIRST [sending|done]]\n", stderr);
     return (2);
   }
 
   count = atoi(argv[2]);
   first = argc > 3 ? atoi(argv[3]) : 1;
+  done  = argc > 4 && !strcmp(argv[4], "done");
 
   if ((config = vaultConfigLoad(argv[1], &error)) == NULL ||
       (store = vaultStoreOpen(config, &error)) == NULL)
@@ -88,7 +94,7 @@ main(int  argc,
   }
 
   for (i = 0; i < count; i ++)
-    if (!fill_one(store, first + i, &error))
+    if (!fill_one(store, first + i, done, &error))
     {
       fprintf(stderr, "spool-fill: entry %d: %s\n", first + i, error->message);
       return (1);

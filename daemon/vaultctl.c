@@ -234,7 +234,7 @@ cmd_list(vault_store_t *store,
   printf("%-32s  %-11s  %5s  %-16s  %-12s  %19s  %10s  %s\n", "ENTRY", "STATE", "JOB",
          "QUEUE", "USER", "STORED", "BYTES", "TITLE");
 
-  if (!vaultStoreForeach(store, list_entry, &all, &error))
+  if (!vaultStoreWalk(store, all ? VAULT_WALK_ALL : VAULT_WALK_LIVE, list_entry, &all, &error))
   {
     fprintf(stderr, "vaultctl: %s\n", error->message);
     return (1);

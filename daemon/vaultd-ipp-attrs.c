@@ -191,7 +191,7 @@ _vaultdIppAddCounters(ipp_t *response, const vault_counters_t *counters, GHashTa
 
 
 /*
- * 'count_held()' - vaultStoreForeach callback: entries of the queue that
+ * 'count_held()' - vaultStoreWalk callback: entries of the queue that
  *                  wait for a decision (AWAITING, RESURRECTED).
  */
 
@@ -234,7 +234,7 @@ _vaultdIppAddStoreAttrs(vault_store_t *store, ipp_t *response, const char *queue
 
   if (want(set, "vault-held-jobs"))
   {
-    if (!vaultStoreForeach(store, count_held, &held, error))
+    if (!vaultStoreWalk(store, VAULT_WALK_LIVE, count_held, &held, error))
       return (false);
     ippAddInteger(response, IPP_TAG_PRINTER, IPP_TAG_INTEGER, "vault-held-jobs", held.count);
   }

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #define POLL_DEFAULT_MS	2000
+#define TOMBSTONE_POLLS	10		/* Every 10th poll reads the tombstones too */
 
 
 /*
@@ -137,7 +138,8 @@ visit_entry(vault_store_t *store, const char *id, vault_entry_t *entry, const GE
 
 
 /*
- * 'vaultdServicePoll()' - Read cupsd's jobs and reconcile every entry.
+ * 'vaultdServicePoll()' - Read cupsd's jobs and reconcile every live entry,
+ *                         and every TOMBSTONE_POLLS-th poll the tombstones.
  *
  * Returns false when cupsd could not be reached (nothing was changed).
  */
@@ -146,6 +148,7 @@ bool
 vaultdServicePoll(vaultd_service_t *svc)
 {
   GPtrArray		*jobs;
+  vault_walk_t		what;		/* Which entries this poll reads */
   g_autoptr(GError)	error = NULL;
 
   if ((jobs = vaultdCupsGetJobs(svc->cups, &error)) == NULL)
@@ -163,11 +166,16 @@ vaultdServicePoll(vaultd_service_t *svc)
     g_hash_table_remove_all(svc->unreachable);	/* Job ids may be reused */
     svc->generation = vaultdCupsGetGeneration(svc->cups);
     svc->cupsd_down = false;
+    svc->polls      = 0;
   }
 
   index_jobs(svc, jobs);
 
-  if (!vaultStoreForeach(svc->store, visit_entry, svc, &error))
+  // Tombstones (a week of printed jobs) ask for nothing urgent -- a pending
+  // job of a discarded entry to cancel, an old one to prune -- and reading
+  // them all is most of a poll's work: every TOMBSTONE_POLLS-th poll.
+  what = svc->polls ++ % TOMBSTONE_POLLS ? VAULT_WALK_LIVE : VAULT_WALK_ALL;
+  if (!vaultStoreWalk(svc->store, what, visit_entry, svc, &error))
     g_warning("The vault cannot be listed: %s", error->message);
 
   return (true);

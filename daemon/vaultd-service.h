@@ -89,6 +89,7 @@ struct _vaultd_service_s
   vaultd_cups_t	*cups;
   guint		timer;		/* Poll timeout source */
   guint		interval_ms;	/* Poll interval */
+  guint		polls;		/* Polls since the last one that read the tombstones */
   bool		cupsd_down;	/* Last poll could not reach cupsd (logged once) */
   GPtrArray	*jobs;		/* cupsd's jobs at the last poll */
   GHashTable	*by_identity;	/* "queue\tuuid\tcreated" -> newest vaultd_job_t */

@@ -196,35 +196,6 @@ walk_tombstones(vault_store_t *store, GHashTable *seen, vault_foreach_cb_t cb, v
 
 
 /*
- * 'vaultStoreForeach()' - Visit every entry once: the tombstones, then the
- *                         live entries of every area, in directory order.
- *                         A tombstone wins: live files of a tombstoned id
- *                         (an erase interrupted by a crash, finished by
- *                         the next vaultEntryOpen) are not visited.
- *                         Entries passed to cb are read-only (opened
- *                         without a lock) and freed after the call.
- *                         Returns false with IO when a directory cannot
- *                         be read; true when cb stopped the walk early.
- */
-
-bool
-vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error)
-{
-  GHashTable	*tombstoned;
-  bool		stopped, ok;
-
-  g_return_val_if_fail(store != NULL && cb != NULL, false);
-
-  tombstoned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  ok         = walk_tombstones(store, tombstoned, cb, data, &stopped, error) &&
-               (stopped || walk_areas(store, tombstoned, cb, data, &stopped, error));
-
-  g_hash_table_unref(tombstoned);
-  return (ok);
-}
-
-
-/*
  * 'collect_ids()' - Append to order the ids named in dirpath (sidecars,
  *                   and with data_too data files) not yet in seen.  IO
  *                   when the directory cannot be read.
@@ -262,6 +233,61 @@ collect_ids(const char *dirpath, bool data_too, GPtrArray *order, GHashTable *se
   g_dir_close(dir);
   return (true);
 }
+
+
+/*
+ * 'vaultStoreWalk()' - Visit every entry of the kinds in what once: the
+ *                      tombstones, then the live entries of every area, in
+ *                      directory order.  A tombstone wins: live files of a
+ *                      tombstoned id (an erase interrupted by a crash,
+ *                      finished by the next vaultEntryOpen) are not
+ *                      visited, also when tombstones are not.  Entries
+ *                      passed to cb are read-only (opened without a lock)
+ *                      and freed after the call.  Returns false with IO
+ *                      when a directory cannot be read; true when cb
+ *                      stopped the walk early.
+ */
+
+bool
+vaultStoreWalk(vault_store_t *store, vault_walk_t what, vault_foreach_cb_t cb, void *data, GError **error)
+{
+  GHashTable	*tombstoned;
+  GPtrArray	*names;
+  char		*dirpath;
+  bool		stopped = false, ok;
+
+  g_return_val_if_fail(store != NULL && cb != NULL, false);
+
+  tombstoned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (what & VAULT_WALK_TOMBSTONES)
+    ok = walk_tombstones(store, tombstoned, cb, data, &stopped, error);
+  else
+  {
+    names   = g_ptr_array_new();	/* Only the names: nothing is read */
+    dirpath = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
+    ok      = collect_ids(dirpath, false, names, tombstoned, error);
+    g_ptr_array_free(names, TRUE);
+    g_free(dirpath);
+  }
+
+  if (ok && !stopped && (what & VAULT_WALK_LIVE))
+    ok = walk_areas(store, tombstoned, cb, data, &stopped, error);
+
+  g_hash_table_unref(tombstoned);
+  return (ok);
+}
+
+
+/*
+ * 'vaultStoreForeach()' - vaultStoreWalk of every entry, tombstones too.
+ */
+
+bool
+vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error)
+{
+  return (vaultStoreWalk(store, VAULT_WALK_ALL, cb, data, error));
+}
+
 
 
 /*

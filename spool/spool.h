@@ -154,6 +154,14 @@ typedef bool (*vault_foreach_cb_t)(vault_store_t *store, const char *id, vault_e
 
 /* Visit every entry (every sidecar, and data files without one) in every area; entries are freed after the callback. */
 extern bool		vaultStoreForeach(vault_store_t *store, vault_foreach_cb_t cb, void *data, GError **error);
+/* The same for some kinds of entries only: the live ones, the tombstones (erased), or both. */
+typedef enum vault_walk_e
+{
+  VAULT_WALK_LIVE       = 1,
+  VAULT_WALK_TOMBSTONES = 2,
+  VAULT_WALK_ALL        = 3
+} vault_walk_t;
+extern bool		vaultStoreWalk(vault_store_t *store, vault_walk_t what, vault_foreach_cb_t cb, void *data, GError **error);
 
 /*
  * Identity and locks (spool-lock.c).
