@@ -73,9 +73,9 @@ backendCountsApply(vault_store_t       *store,	/* I - Store */
     g_array_append_val(rows, r);
   }
 
-  if (!vaultCountersApplyJob(store, bj->printer, (vault_job_counts_t *)(void *)rows->data, rows->len, &error))
+  if (!vaultCountersApplyJob(store, bj->printer, (vault_job_counts_t *)(void *)rows->data, rows->len, &counters, &error))
     backendLog("WARNING", "The paper counters of %s were not updated: %s", bj->printer, error->message);
-  else if ((counters = vaultCountersRead(store, bj->printer, &error)) != NULL)
+  else
   {
     g_autofree char *markers = vaultCountersFormatMarkers(counters);
 

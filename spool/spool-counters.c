@@ -300,14 +300,15 @@ vaultCountersFindQueue(vault_store_t *store, const char *name)
 /*
  * 'counters_update()' - Read-modify-write a queue's counters under its
  *                       counters lock: read (or start empty when there
- *                       is no file yet), apply change, stamp, replace the file atomically.
- *                       Durable when it returns true.
+ *                       is no file yet), apply change, stamp, replace the
+ *                       file atomically.  Durable when it returns true;
+ *                       *after (when not NULL) is then what was written.
  */
 
 typedef bool (*counters_change_t)(vault_counters_t *c, const void *data, GError **error);
 
 static bool
-counters_update(vault_store_t *store, const char *queue, counters_change_t change, const void *data, GError **error)
+counters_update(vault_store_t *store, const char *queue, counters_change_t change, const void *data, vault_counters_t **after, GError **error)
 {
   g_autofree char	*path = NULL, *dir = NULL, *text = NULL;
   vault_counters_t	*c = NULL;
@@ -346,7 +347,11 @@ counters_update(vault_store_t *store, const char *queue, counters_change_t chang
   }
 
   text = _vaultCountersToData(c, &store->mac_key, &len);
-  ok   = _vaultIoReplaceFile(store->io, path, text, len, error);
+  if ((ok = _vaultIoReplaceFile(store->io, path, text, len, error)) == true && after)
+  {
+    *after = c;
+    c      = NULL;
+  }
 
 done:
   vaultCountersFree(c);
@@ -428,17 +433,18 @@ apply_job(vault_counters_t *c, const void *data, GError **error)
  *                             impressions and sheets, used += sheets,
  *                             jobs + 1.  Creates the file for the queue's
  *                             first job.  INVALID (nothing changed) for a
- *                             bad name; IO.  Durable when true.
+ *                             bad name; IO.  Durable when true; *after
+ *                             (when not NULL) is then the counters written.
  */
 
 bool
-vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_counts_t *rows, guint n_rows, GError **error)
+vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_counts_t *rows, guint n_rows, vault_counters_t **after, GError **error)
 {
   apply_t a = { rows, n_rows };
 
   g_return_val_if_fail(store != NULL && (rows != NULL || n_rows == 0), false);
 
-  return (counters_update(store, queue, apply_job, &a, error));
+  return (counters_update(store, queue, apply_job, &a, after, error));
 }
 
 
@@ -491,7 +497,7 @@ vaultCountersSetLoad(vault_store_t *store, const char *queue, const char *tray, 
     return (false);
   }
 
-  return (counters_update(store, queue, set_load, &l, error));
+  return (counters_update(store, queue, set_load, &l, NULL, error));
 }
 
 

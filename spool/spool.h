@@ -370,8 +370,8 @@ extern gint64		vaultCountersGetUpdated(const vault_counters_t *counters);	/* UNI
 extern guint		vaultCountersGetTrayCount(const vault_counters_t *counters);
 extern const vault_tray_counts_t *vaultCountersGetTray(const vault_counters_t *counters, guint i);
 
-/* Add one printed job: its rows (may be 0), jobs + 1, used += sheets.  Durable when it returns true. */
-extern bool		vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_counts_t *rows, guint n_rows, GError **error);
+/* Add one printed job: its rows (may be 0), jobs + 1, used += sheets.  Durable when it returns true; *after (unless NULL) is then the counters written (vaultCountersFree). */
+extern bool		vaultCountersApplyJob(vault_store_t *store, const char *queue, const vault_job_counts_t *rows, guint n_rows, vault_counters_t **after, GError **error);
 
 /* An admin loaded sheets of media into tray: loaded = sheets, used = 0.  Creates the queue's file.  Durable on true. */
 extern bool		vaultCountersSetLoad(vault_store_t *store, const char *queue, const char *tray, const char *media, guint64 sheets, GError **error);

@@ -131,7 +131,7 @@ run_job(vault_store_t *store, int argc, char *argv[])
   fflush(stdout);
   g_usleep((gulong)(hold * 1e6));
 
-  ok = vaultCountersApplyJob(store, queue, (vault_job_counts_t *)rows->data, rows->len, &error);
+  ok = vaultCountersApplyJob(store, queue, (vault_job_counts_t *)rows->data, rows->len, NULL, &error);
   printf("left %.6f\n", now());
   fflush(stdout);
   vaultGateLeaveJob(gate);

@@ -74,7 +74,8 @@ test_apply(void)
 {
   vt_t			t;
   GError		*error = NULL;
-  vault_counters_t	*c;
+  vault_counters_t	*c, *after = NULL;
+  g_autofree char	*written = NULL, *reread = NULL;
   vault_job_counts_t	job1[] = { { A4, "tray-1", 10, 20, 10 }, { LETTER, "tray-2", 1, 2, 1 } };
   vault_job_counts_t	job2[] = { { A4, "auto", 7, 7, 4 } };
 
@@ -82,13 +83,19 @@ test_apply(void)
 
   g_assert_true(vaultCountersSetLoad(t.store, "office", "tray-1", A4, 100, &error));
   g_assert_no_error(error);
-  g_assert_true(vaultCountersApplyJob(t.store, "office", job1, 2, &error));
-  g_assert_true(vaultCountersApplyJob(t.store, "office", job2, 1, &error));
-  g_assert_true(vaultCountersApplyJob(t.store, "office", NULL, 0, &error));	/* Uncounted job */
+  g_assert_true(vaultCountersApplyJob(t.store, "office", job1, 2, NULL, &error));
+  g_assert_true(vaultCountersApplyJob(t.store, "office", job2, 1, NULL, &error));
+  g_assert_true(vaultCountersApplyJob(t.store, "office", NULL, 0, &after, &error));	/* Uncounted job */
   g_assert_no_error(error);
 
   vtReopen(&t);
   c = read_ok(&t, "office");
+  g_assert_nonnull(after);				/* What it wrote is what is read */
+  written = vaultCountersFormatMarkers(after);
+  reread  = vaultCountersFormatMarkers(c);
+  g_assert_cmpstr(written, ==, reread);
+  g_assert_cmpuint(vaultCountersGetJobs(after), ==, vaultCountersGetJobs(c));
+  vaultCountersFree(after);
   g_assert_cmpuint(vaultCountersGetTrayCount(c), ==, 2);
   g_assert_cmpuint(row(c, "tray-1", A4)->loaded, ==, 100);
   g_assert_cmpuint(row(c, "tray-1", A4)->used, ==, 14);
@@ -122,7 +129,7 @@ test_load(void)
   vtSetup(&t, "1M", "1M", NULL);
 
   g_assert_true(vaultCountersSetLoad(t.store, "q", "tray-1", A4, 20, &error));
-  g_assert_true(vaultCountersApplyJob(t.store, "q", big, 1, &error));
+  g_assert_true(vaultCountersApplyJob(t.store, "q", big, 1, NULL, &error));
   c = read_ok(&t, "q");
   g_assert_cmpuint(row(c, "tray-1", A4)->used, ==, 30);
   g_assert_cmpuint(row(c, "tray-1", A4)->remaining, ==, 0);
@@ -217,7 +224,7 @@ test_names(void)
   g_assert_false(vaultCountersSetLoad(t.store, "q", "tray 1", A4, 1, &error));
   g_assert_error(error, VAULT_ERROR, VAULT_ERROR_INVALID);
   g_clear_error(&error);
-  g_assert_false(vaultCountersApplyJob(t.store, "q", bad, 1, &error));
+  g_assert_false(vaultCountersApplyJob(t.store, "q", bad, 1, NULL, &error));
   g_assert_error(error, VAULT_ERROR, VAULT_ERROR_INVALID);
   g_clear_error(&error);
 
@@ -252,7 +259,7 @@ test_markers(void)
   vtSetup(&t, "1M", "1M", NULL);
   g_assert_true(vaultCountersSetLoad(t.store, "q", "tray-1", A4, 100, &error));
   g_assert_true(vaultCountersSetLoad(t.store, "q", "tray-2", A4, 150, &error));
-  g_assert_true(vaultCountersApplyJob(t.store, "q", job, 3, &error));
+  g_assert_true(vaultCountersApplyJob(t.store, "q", job, 3, NULL, &error));
   g_assert_no_error(error);
 
   c       = read_ok(&t, "q");
