@@ -5,6 +5,7 @@ backend_PROGRAMS += backend/vault
 backend_vault_SOURCES = \
 	backend/backend.h \
 	backend/vault.c \
+	backend/vault-exit.c \
 	backend/vault-run.h \
 	backend/vault-input.c \
 	backend/vault-ref.c \

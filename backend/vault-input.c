@@ -65,10 +65,29 @@ open_input(run_t   *run,		/* I - Run */
 
 
 /*
+ * 'read_input_stopped()' - True (with INPUT) when cupsd stopped the job
+ *                          after its data seemed to end: the end may be
+ *                          its filters dying first, so nothing is stored.
+ */
+
+static bool
+read_input_stopped(GError **error)	/* O - Error */
+{
+  if (!backendTerminated())
+    return (false);
+
+  g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "The job was stopped while it was being stored.");
+  return (true);
+}
+
+
+/*
  * 'read_input()' - Read up to len bytes of job data from fd, answering the
  *                  side channel meanwhile while *side_open (filters feed
  *                  stdin and may ask before they write).  Returns the
- *                  bytes read, 0 at the end, -1 with INPUT.
+ *                  bytes read, 0 at the end, -1 with INPUT -- also once
+ *                  cupsd has stopped the job (SIGTERM): its filters die
+ *                  with it, and the end of their data is no end of the job.
  */
 
 static gssize
@@ -85,8 +104,11 @@ read_input(int    fd,			/* I  - Input */
     if (*side_open && backendWaitInput(fd, side_open) < 0 && errno != EINTR)
       *side_open = false;		/* poll failed: plain blocking reads */
 
-    if ((bytes = read(fd, buf, len)) >= 0)
+    if (!backendTerminated() && (bytes = read(fd, buf, len)) >= 0 && !backendTerminated())
       return (bytes);
+
+    if (read_input_stopped(error))
+      return (-1);
 
     if (errno != EINTR)
     {
@@ -119,13 +141,6 @@ copy_input(run_t  *run,			/* I - Run */
 
   for (;;)
   {
-    if (backendTerminated())
-    {
-      g_set_error(error, BACKEND_ERROR, BACKEND_ERROR_INPUT, "The job was stopped while it was being stored.");
-      ok = false;
-      break;
-    }
-
     if ((bytes = read_input(fd, buffer, BACKEND_IO_SIZE, &side_open, error)) == 0)
       break;
     else if (bytes < 0 || !vaultEntryWrite(run->entry, buffer, (size_t)bytes, error))
@@ -164,7 +179,7 @@ backendRunStoreJob(run_t  *run,			/* I - Run */
 
   if ((run->entry = vaultEntryCreate(run->store, run->lock, &run->job.job, size_hint, run->secret, error)) == NULL)
     ok = false;
-  else if ((ok = copy_input(run, fd, error)) == false)
+  else if ((ok = copy_input(run, fd, error) && !read_input_stopped(error)) == false)
   {
     vaultEntryAbort(run->entry, (*error)->message);
     vaultEntryFree(run->entry);

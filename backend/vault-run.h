@@ -1,7 +1,7 @@
 /*
  * What one run of the vault backend holds, shared by the files of the
- * backend's main flow (vault.c), its input (vault-input.c) and vault
- * references (vault-ref.c).
+ * backend's main flow (vault.c), its input (vault-input.c), vault
+ * references (vault-ref.c) and its exit status (vault-exit.c).
  *
  * SPDX-License-Identifier: Apache-2.0
  */
@@ -75,5 +75,11 @@ extern outcome_t	backendRunReference(run_t *run, GError **error);
 
 extern bool		backendRunLockEntry(run_t *run, GError **error);
 extern outcome_t	backendRunActOnEntry(run_t *run, GError **error);
+
+/*
+ * vault-exit.c: the exit status of a run.
+ */
+
+extern int		backendRunExitStatus(const run_t *run, outcome_t outcome, const GError *error);
 
 #endif /* !VAULT_RUN_H */

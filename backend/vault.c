@@ -189,6 +189,24 @@ finish_entry(run_t                        *run,	/* I - Run */
 
 
 /*
+ * 'unsend()' - Nothing of a SENDING entry was sent: STORED again, so that
+ *              a retry does not find it interrupted -- but a released
+ *              protected entry is held for a new release (vaultd gave its
+ *              grant once; a retry would take argv's job-password).
+ */
+
+static void
+unsend(run_t      *run,			/* I - Run */
+       const char *reason)		/* I - Why, for the journal */
+{
+  if (run->granted)
+    vaultEntryHold(run->entry, getppid(), run->actor, reason, NULL);
+  else
+    vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, reason, NULL);
+}
+
+
+/*
  * 'print_entry()' - Mark the entry SENDING and print it from the vault copy.
  *
  * The vault copy is opened first (a wrong key or an unreadable file leaves
@@ -226,11 +244,9 @@ print_entry(run_t  *run,		/* I - Run */
 
   if (backendTerminated() || !vaultEntrySetState(run->entry, VAULT_STATE_SENDING, run->actor, "sending to the printer", error))
   {
-    // SENDING durable but not journalled: nothing was sent, so STORED again
-    // (a retry must not find it interrupted) -- but a released protected
-    // entry stays for a new release: vaultd gave its grant once.
-    if (vaultEntryGetState(run->entry) == VAULT_STATE_SENDING && !run->granted)
-      vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, "the journal could not record the send; nothing was sent", NULL);
+    // SENDING durable but not journalled: nothing was sent.
+    if (vaultEntryGetState(run->entry) == VAULT_STATE_SENDING)
+      unsend(run, "the journal could not record the send; nothing was sent");
     vaultReaderClose(reader);
     return (backendTerminated() ? OUTCOME_TERMINATED : OUTCOME_ERROR);
   }
@@ -241,7 +257,7 @@ print_entry(run_t  *run,		/* I - Run */
   if (!ok)
   {
     if (g_error_matches(*error, BACKEND_ERROR, BACKEND_ERROR_INNER_START))
-      vaultEntrySetState(run->entry, VAULT_STATE_STORED, run->actor, "the printer's backend could not be started", NULL);
+      unsend(run, "the printer's backend could not be started; nothing was sent");
     return (OUTCOME_ERROR);
   }
 
@@ -447,104 +463,6 @@ run_job(run_t  *run,			/* I - Run */
 
 
 /*
- * 'full_stop()' - "." when message does not end a sentence, else "".
- */
-
-static const char *
-full_stop(const char *message)		/* I - Error message */
-{
-  size_t len = strlen(message);
-
-  return (len && strchr(".!?", message[len - 1]) ? "" : ".");
-}
-
-
-/*
- * 'error_status()' - Say what went wrong and choose the exit code for it.
- */
-
-static int
-error_status(const GError *error)	/* I - Error */
-{
-  if (error && error->domain == BACKEND_ERROR)
-  {
-    switch ((backend_error_t)error->code)
-    {
-      case BACKEND_ERROR_URI :
-      case BACKEND_ERROR_INNER_MISSING :
-          backendLog("ERROR", "The queue's device is misconfigured: %s%s Queue stopped; fix the device URI and enable the queue.", error->message, full_stop(error->message));
-          return (CUPS_BACKEND_STOP);
-      case BACKEND_ERROR_INNER_START :
-          backendLog("ERROR", "The printer's backend could not be started: %s", error->message);
-          return (CUPS_BACKEND_FAILED);
-      case BACKEND_ERROR_JOB :
-      case BACKEND_ERROR_INPUT :
-      default :
-          backendLog("ERROR", "The job could not be stored: %s%s Nothing was printed.", error->message, full_stop(error->message));
-          return (CUPS_BACKEND_FAILED);
-    }
-  }
-
-  switch (error ? (vault_error_t)error->code : VAULT_ERROR_FAILED)
-  {
-    case VAULT_ERROR_FULL :
-    case VAULT_ERROR_QUOTA :
-        backendLog("ERROR", "Job canceled, nothing was printed: %s", error->message);
-        return (CUPS_BACKEND_CANCEL);
-    case VAULT_ERROR_INVALID :
-        backendLog("ERROR", "Job canceled: its identity is not usable (%s). Nothing was printed.", error->message);
-        return (CUPS_BACKEND_CANCEL);
-    case VAULT_ERROR_CONFIG :
-    case VAULT_ERROR_KEY :
-    case VAULT_ERROR_IO :
-    case VAULT_ERROR_VERSION :
-        backendLog("ERROR", "The vault cannot store jobs: %s%s Queue stopped; fix the vault and enable the queue.", error->message, full_stop(error->message));
-        return (CUPS_BACKEND_STOP);
-    case VAULT_ERROR_AUTH :
-    case VAULT_ERROR_TRUNCATED :
-    case VAULT_ERROR_CORRUPT :
-    case VAULT_ERROR_SECRET_REQUIRED :
-    case VAULT_ERROR_SECRET_WRONG :
-        backendLog("ERROR", "The vault copy of this job cannot be read (%s); nothing more was sent. Job held: cancel it.", error->message);
-        return (CUPS_BACKEND_HOLD);
-    default :
-        backendLog("ERROR", "The vault failed: %s", error ? error->message : "unknown error");
-        return (CUPS_BACKEND_FAILED);
-  }
-}
-
-
-/*
- * 'exit_status()' - The one mapping from a run's outcome to CUPS_BACKEND_*.
- */
-
-static int
-exit_status(const run_t  *run,		/* I - Run */
-            outcome_t    outcome,	/* I - What happened */
-            const GError *error)	/* I - Error for OUTCOME_ERROR */
-{
-  switch (outcome)
-  {
-    case OUTCOME_PRINTED :
-    case OUTCOME_ALREADY_DONE :
-        return (CUPS_BACKEND_OK);
-    case OUTCOME_HELD :
-        return (CUPS_BACKEND_HOLD);
-    case OUTCOME_DISCARDED :
-        return (CUPS_BACKEND_CANCEL);
-    case OUTCOME_INNER :
-        return (run->inner_status >= CUPS_BACKEND_FAILED && run->inner_status <= CUPS_BACKEND_RETRY_CURRENT ? run->inner_status : CUPS_BACKEND_FAILED);
-    case OUTCOME_TERMINATED :
-        backendLog("INFO", "Printing stopped.");
-        return (CUPS_BACKEND_FAILED);
-    case OUTCOME_ERROR :
-    default :
-        return (error_status(error));
-  }
-}
-
-
-/*
  * 'run_clear()' - Release the lock and free everything a run held.
  */
 
@@ -605,7 +523,7 @@ main(int  argc,				/* I - Number of arguments */
   }
 
   outcome = run_job(&run, &error);
-  status  = exit_status(&run, outcome, error);
+  status  = backendRunExitStatus(&run, outcome, error);
 
   g_clear_error(&error);
   run_clear(&run);

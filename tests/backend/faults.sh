@@ -4,7 +4,7 @@
 # what it receives: an empty job, a missing key, an unusable spool area, a
 # malformed or unknown inner URI, unreadable job data, credentials in the
 # inner URI, a damaged copy before a retry, a journal that cannot be
-# written when a retry would send.  Each gets a clear ERROR: line and the
+# written when a retry would send, a job stopped while it is stored.  Each gets a clear ERROR: line and the
 # right exit code, and never leaves a valid entry that is not whole.
 # SPDX-License-Identifier: Apache-2.0
 
@@ -12,7 +12,7 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/bed/tap.sh"
-tap_plan 23
+tap_plan 25
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/vault-faults.XXXXXX")
 trap 'rm -rf "$W"' EXIT
@@ -118,3 +118,25 @@ rmdir "$W/spool/journal" && mv "$W/journal.saved" "$W/spool/journal"
 run "$W/vault.conf" "vault:/rec://printer/q" "$W/doc"
 tap_is "$status/$(cmp -s "$W/doc" "$W/received" && echo same)" 0/same "with the journal back, the job prints, byte for byte"
 unset UUID CREATED
+
+# cupsd stops a job while its filters still feed the backend (cancel,
+# cupsdisable, cupsd restart): SIGTERM goes to the filters and the backend
+# together, so the end of the data is no end of the job.  Nothing is
+# stored and nothing is sent; the next run stores the job whole.
+before=$(live_files)
+rm -f "$W/received"
+mkfifo "$W/feed"
+env -i PATH="$PATH" VAULT_CONF="$W/vault.conf" CUPS_SERVERBIN="$W/serverbin" DEVICE_URI="vault:/rec://printer/q" \
+	PRINTER=faults VAULT_BOOT_ID=faults-boot "$top_builddir/backend/vault" 8 alice "stopped" 1 \
+	"job-uuid=urn:uuid:$(cat /proc/sys/kernel/random/uuid) time-at-creation=$(date +%s)" \
+	<"$W/feed" >/dev/null 2>"$W/err" &
+backend=$!
+exec 9>"$W/feed"
+head -c 40000 "$W/doc" >&9
+sleep 0.5
+kill -TERM "$backend"
+sleep 0.2
+exec 9>&-
+wait "$backend"
+tap_ok "a job stopped while it is stored is not stored: it says so" grep -q "^ERROR: .*stopped while it was being stored" "$W/err"
+tap_is "$(live_files)/$(test -e "$W/received" && echo sent)" "$before/" "no entry is left, nothing was sent"
