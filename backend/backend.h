@@ -92,7 +92,7 @@ typedef struct backend_inner_result_s
 extern bool		backendInnerFind(const backend_uri_t *uri, backend_inner_t *inner, GError **error);
 extern void		backendInnerClear(backend_inner_t *inner);
 extern bool		backendInnerRun(const backend_inner_t *inner, const backend_uri_t *uri, char *argv[], vault_reader_t *reader, backend_inner_result_t *result, GError **error);
-extern void		backendRelayWithoutPages(int fd);	/* vault-inner-relay.c */
+extern void		backendRelayWithoutPages(int fd, pid_t child);	/* vault-inner-relay.c */
 extern void		backendSignalsInit(void);
 extern bool		backendTerminated(void);
 

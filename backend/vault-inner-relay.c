@@ -14,10 +14,14 @@
 
 #include "backend.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define LINE_MAX_BYTES	4096		/* A longer line passes in pieces */
+#define EXIT_CHECK_MS	250		/* How often the child's exit is checked */
 
 
 /*
@@ -63,21 +67,55 @@ passes(const char *line,		/* I  - Start of the line (or of a piece) */
 
 
 /*
+ * 'exited()' - True once child has exited (it is left to be reaped).
+ */
+
+static bool
+exited(pid_t child)			/* I - Inner backend */
+{
+  siginfo_t	info;			/* What waitid found */
+
+  memset(&info, 0, sizeof(info));
+  return (waitid(P_PID, (id_t)child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child);
+}
+
+
+/*
  * 'backendRelayWithoutPages()' - Copy the lines read from fd (the inner
  *                                backend's stderr) to our stderr, all but
- *                                "PAGE:" lines, until fd ends.
+ *                                "PAGE:" lines, until fd ends -- or until
+ *                                child has exited and fd has nothing more
+ *                                to read (a process it left behind may
+ *                                keep fd open).  child is not reaped.
  */
 
 void
-backendRelayWithoutPages(int fd)	/* I - Read end of the inner backend's stderr */
+backendRelayWithoutPages(int   fd,	/* I - Read end of the inner backend's stderr */
+                         pid_t child)	/* I - The inner backend */
 {
   char		line[LINE_MAX_BYTES];	/* The line being read */
   size_t	used = 0;		/* Bytes in line */
   int		fate = 0;		/* Of the line being read (passes()) */
+  bool		ended = false;		/* child has exited: read what is left */
   ssize_t	bytes;			/* Bytes read */
+  struct pollfd	pfd = { fd, POLLIN, 0 };
 
   for (;;)
   {
+    if (!ended)
+    {
+      int ready = poll(&pfd, 1, EXIT_CHECK_MS);
+
+      if (ready < 0 && errno != EINTR)
+        break;
+      if (ready <= 0)
+      {
+        if ((ended = exited(child)) == true)
+          fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        continue;
+      }
+    }
+
     if ((bytes = read(fd, line + used, sizeof(line) - used)) < 0 && errno == EINTR)
       continue;
     if (bytes <= 0)

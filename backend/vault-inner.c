@@ -462,12 +462,14 @@ run_from_memory(const backend_inner_t  *inner,	/* I - Inner backend */
   // a backend makes for a file must not reach cupsd.
   if (!argv[6] && pipe2(messages, O_CLOEXEC) == 0)
     io.stderr_fd = messages[1];
+  else if (!argv[6])
+    backendLog("WARNING", "Unable to create a pipe for the %s backend's messages (%s): cupsd may count its pages twice.", uri->scheme, g_strerror(errno));
 
   ok = start_inner(inner, uri, argv, &io, &pid, error);
   if (messages[1] >= 0)
     close(messages[1]);
   if (ok && messages[0] >= 0)
-    backendRelayWithoutPages(messages[0]);
+    backendRelayWithoutPages(messages[0], pid);
   if (ok)
     wait_inner(pid, result);
 

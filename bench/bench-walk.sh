@@ -26,8 +26,8 @@ printf '[vault]\nspool-root = %s\nkey-file = %s\n[area a]\npath = %s\ncapacity =
 
 fast=()
 command -v eatmydata >/dev/null && fast=(eatmydata)
-"${fast[@]}" "$top_builddir/bench/spool-fill" "$work/vault.conf" "$tombstones" 1 done
-"${fast[@]}" "$top_builddir/bench/spool-fill" "$work/vault.conf" "$live" $((tombstones + 1)) sending
+${fast[@]+"${fast[@]}"} "$top_builddir/bench/spool-fill" "$work/vault.conf" "$tombstones" 1 done
+${fast[@]+"${fast[@]}"} "$top_builddir/bench/spool-fill" "$work/vault.conf" "$live" $((tombstones + 1)) sending
 
 # ms COMMAND... - wall milliseconds of one run.
 ms() {

@@ -129,6 +129,18 @@ subscribe(vaultd_service_t *svc, vault_entry_t *entry, const vaultd_job_t *job, 
 
 
 /*
+ * 'add_user()' - Add user to users unless it is there already.
+ */
+
+static void
+add_user(GPtrArray *users, const char *user)
+{
+  if (!g_ptr_array_find_with_equal_func(users, user, g_str_equal, NULL))
+    g_ptr_array_add(users, g_strdup(user));
+}
+
+
+/*
  * 'group_members()' - The users of group name, listed in it or with it as
  *                     their primary group (these only where the name
  *                     service can list every user), read once per poll.
@@ -153,12 +165,12 @@ group_members(vaultd_service_t *svc, const char *name)
 
   gid = group->gr_gid;
   for (char **member = group->gr_mem; *member; member ++)
-    g_ptr_array_add(users, g_strdup(*member));
+    add_user(users, *member);
 
   setpwent();
   while ((pw = getpwent()) != NULL)
-    if (pw->pw_gid == gid && !g_ptr_array_find_with_equal_func(users, pw->pw_name, g_str_equal, NULL))
-      g_ptr_array_add(users, g_strdup(pw->pw_name));
+    if (pw->pw_gid == gid)
+      add_user(users, pw->pw_name);
   endpwent();
 
   return (users);

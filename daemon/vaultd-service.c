@@ -7,8 +7,9 @@
  * cupsd keeps no event history across its restarts, so the service does
  * not follow events: every poll (at start, then every 2 s, or
  * $VAULTD_POLL_INTERVAL seconds) reads all of cupsd's jobs with Get-Jobs
- * and visits every entry of the vault (vaultd-reconcile.c says what each
- * combination leads to).  While cupsd cannot be reached the poll only
+ * and visits every live entry of the vault, and every tenth poll (the
+ * first after start or reconnection among them) the tombstones too
+ * (vaultd-reconcile.c says what each combination leads to).  While cupsd cannot be reached the poll only
  * retries the connection, and says so once; after cupsd comes back the
  * next poll reads everything again, which is all a restart needs.
  *
@@ -117,7 +118,7 @@ vaultdServiceFindJob(vaultd_service_t    *svc,
 
 
 /*
- * 'visit_entry()' - vaultStoreForeach callback: reconcile one entry.
+ * 'visit_entry()' - vaultStoreWalk callback: reconcile one entry.
  */
 
 static bool

@@ -89,7 +89,7 @@ struct _vaultd_service_s
   vaultd_cups_t	*cups;
   guint		timer;		/* Poll timeout source */
   guint		interval_ms;	/* Poll interval */
-  guint		polls;		/* Polls since the last one that read the tombstones */
+  guint		polls;		/* Polls since start or reconnection (every TOMBSTONE_POLLS-th reads the tombstones) */
   bool		cupsd_down;	/* Last poll could not reach cupsd (logged once) */
   GPtrArray	*jobs;		/* cupsd's jobs at the last poll */
   GHashTable	*by_identity;	/* "queue\tuuid\tcreated" -> newest vaultd_job_t */
@@ -98,7 +98,7 @@ struct _vaultd_service_s
   guint		generation;	/* cupsd connection the cache above belongs to */
   GHashTable	*warned;	/* Entry ids already warned about (no repeats) */
   GHashTable	*unreachable;	/* "job-id\tuser" whose subscription failed (not tried again) */
-  GHashTable	*members;	/* "@group" -> its users (GPtrArray), read once per poll */
+  GHashTable	*members;	/* Group name -> its users (GPtrArray), read once per poll */
   char		*recipient;	/* notify-recipient-uri template ("%u" = user) or NULL (ippget) */
 };
 

@@ -370,10 +370,9 @@ extern char		*_vaultTombstonePath(vault_store_t *store, const char *id);
 extern bool		_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error);
 /* Unlink what a tombstoned entry left in the areas (live sidecar, then data), fsyncing each area changed.  IO. */
 extern bool		_vaultEntryFinishErase(vault_entry_t *entry, GError **error);
-/* Remove id's data file left without any sidecar (a crash lost its RECEIVING sidecar) once older than min_age s; journalled.  NOT_FOUND, EXISTS (a sidecar or tombstone is there), STATE (too recent), IO. */
 /* INVALID unless lock is the lock of entry id. */
 extern bool		_vaultLockCheck(const vault_lock_t *lock, const char *id, GError **error);
-
+/* Remove id's data file left without any sidecar (a crash lost its RECEIVING sidecar) once older than min_age s; journalled.  NOT_FOUND, EXISTS (a sidecar or tombstone is there), STATE (too recent), IO. */
 extern bool		_vaultEntryRemoveOrphan(vault_store_t *store, vault_lock_t *lock, const char *id, gint64 min_age, const char *actor, GError **error);
 
 /*

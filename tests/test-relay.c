@@ -2,12 +2,14 @@
  * Unit test of relaying the inner backend's messages without its page
  * reports (backend/vault-inner-relay.c): every line but "PAGE:" lines
  * passes unchanged and in order, also when it comes over many reads, a
- * last line without a newline, and a line longer than the relay's buffer.
+ * last line without a newline, and a line longer than the relay's buffer;
+ * a process left behind with the pipe open does not hold the relay.
  *
  * SPDX-License-Identifier: Apache-2.0
  */
 
 #include "backend.h"
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,7 +44,7 @@ relay(const char *input, size_t len, size_t step)
 
   close(in[1]);
   g_assert_cmpint(dup2(out, 2), ==, 2);
-  backendRelayWithoutPages(in[0]);
+  backendRelayWithoutPages(in[0], writer);
   dup2(saved, 2);
   close(saved);
   close(out);
@@ -109,6 +111,64 @@ test_long(void)
 
 
 /*
+ * '/backend/relay/left-behind' - A process the inner backend leaves behind
+ *                                with its stderr open does not keep the
+ *                                relay waiting once the backend exited.
+ */
+
+static void
+test_left_behind(void)
+{
+  int		in[2], out, saved = dup(2);
+  char		*path = NULL, *got = NULL;
+  pid_t		child, left = -1;
+  gint64	start;
+  int		report[2];
+
+  g_assert_cmpint(pipe(in), ==, 0);
+  g_assert_cmpint(pipe(report), ==, 0);
+  g_assert_cmpint(out = g_file_open_tmp("test-relay-XXXXXX", &path, NULL), >=, 0);
+
+  if ((child = fork()) == 0)
+  {
+    pid_t grandchild;
+
+    close(in[0]);
+    if ((grandchild = fork()) == 0)	/* Holds the write end for a minute */
+    {
+      sleep(60);
+      _exit(0);
+    }
+    if (write(report[1], &grandchild, sizeof(grandchild)) < 0 || write(in[1], "INFO: sent\nPAGE: 1 1\n", 22) < 0)
+      _exit(1);
+    _exit(0);
+  }
+
+  close(in[1]);
+  g_assert_cmpint(read(report[0], &left, sizeof(left)), ==, sizeof(left));
+  start = g_get_monotonic_time();
+  g_assert_cmpint(dup2(out, 2), ==, 2);
+  backendRelayWithoutPages(in[0], child);
+  dup2(saved, 2);
+  g_assert_cmpint(g_get_monotonic_time() - start, <, 5 * G_USEC_PER_SEC);
+
+  kill(left, SIGKILL);
+  waitpid(child, NULL, 0);
+  g_assert_true(g_file_get_contents(path, &got, NULL, NULL));
+  g_assert_cmpstr(got, ==, "INFO: sent\n");
+
+  close(saved);
+  close(out);
+  close(in[0]);
+  close(report[0]);
+  close(report[1]);
+  unlink(path);
+  g_free(path);
+  g_free(got);
+}
+
+
+/*
  * 'main()' - Run the tests.
  */
 
@@ -118,5 +178,6 @@ main(int argc, char *argv[])
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/backend/relay/pages", test_pages);
   g_test_add_func("/backend/relay/long", test_long);
+  g_test_add_func("/backend/relay/left-behind", test_left_behind);
   return (g_test_run());
 }
