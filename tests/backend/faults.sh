@@ -133,7 +133,11 @@ env -i PATH="$PATH" VAULT_CONF="$W/vault.conf" CUPS_SERVERBIN="$W/serverbin" DEV
 backend=$!
 exec 9>"$W/feed"
 head -c 40000 "$W/doc" >&9
-sleep 0.5
+for i in $(seq 200); do		# until it stores: its RECEIVING entry is there
+	[ "$(live_files)" -gt "$before" ] && break
+	sleep 0.05
+done
+sleep 0.2
 kill -TERM "$backend"
 sleep 0.2
 exec 9>&-
