@@ -124,8 +124,9 @@ _vaultEntryApplyState(vault_entry_t *entry, vault_state_t state, _vault_state_un
 
   if (state == VAULT_STATE_SENDING)
   {
-    meta->boot_id = g_strdup(vaultStoreGetBootId(entry->store));
-    meta->pid     = getpid();
+    meta->boot_id   = g_strdup(vaultStoreGetBootId(entry->store));
+    meta->pid       = getpid();
+    meta->pid_start = _vaultProcessStartTime(meta->pid);
     meta->send_count ++;
   }
 
@@ -148,6 +149,7 @@ _vaultEntrySaveState(const vault_entry_t *entry, _vault_state_undo_t *undo)
   undo->state       = meta->state;
   undo->boot_id     = meta->boot_id;
   undo->pid         = meta->pid;
+  undo->pid_start   = meta->pid_start;
   undo->send_count  = meta->send_count;
   undo->changed_utc = meta->changed_utc;
 }
@@ -168,6 +170,7 @@ _vaultEntryUndoState(vault_entry_t *entry, const _vault_state_undo_t *undo)
 
   meta->boot_id     = undo->boot_id;
   meta->pid         = undo->pid;
+  meta->pid_start   = undo->pid_start;
   meta->send_count  = undo->send_count;
   meta->state       = undo->state;
   meta->changed_utc = undo->changed_utc;
@@ -239,7 +242,7 @@ vaultEntryIsInterrupted(const vault_entry_t *entry)
   if (!meta->boot_id || strcmp(meta->boot_id, vaultStoreGetBootId(entry->store)))
     return (true);
 
-  return (meta->pid <= 0 || (kill(meta->pid, 0) < 0 && errno == ESRCH));
+  return (!_vaultProcessIs(meta->pid, meta->pid_start));
 }
 
 

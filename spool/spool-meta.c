@@ -206,6 +206,8 @@ meta_to_keyfile(const _vault_meta_t *meta, GKeyFile *kf)
 
   set_opt(kf, "recovery", "boot-id", meta->boot_id);
   g_key_file_set_int64(kf, "recovery", "pid", meta->pid);
+  if (meta->pid_start)
+    set_u64(kf, "recovery", "pid-start", meta->pid_start);
   set_u64(kf, "recovery", "send-count", meta->send_count);
 
   names = (const char **)g_hash_table_get_keys_as_array(meta->media_counts, &n);
@@ -423,7 +425,7 @@ meta_from_storage(GKeyFile *kf, _vault_meta_t *meta, GError **error)
 static bool
 meta_from_keys(GKeyFile *kf, _vault_meta_t *meta, GError **error)
 {
-  gint64	iterations = 0, pid, send_count;
+  gint64	iterations = 0, pid, pid_start = 0, send_count;
   char		**names;
   bool		ok = true;
 
@@ -432,11 +434,13 @@ meta_from_keys(GKeyFile *kf, _vault_meta_t *meta, GError **error)
       (meta->secret_salt && !get_num(kf, "key", "secret-iterations", 1, G_MAXUINT, &iterations, error)) ||
       !get_str(kf, "recovery", "boot-id", false, &meta->boot_id, error) ||
       !get_num(kf, "recovery", "pid", 0, G_MAXINT, &pid, error) ||
+      (g_key_file_has_key(kf, "recovery", "pid-start", NULL) && !get_num(kf, "recovery", "pid-start", 1, G_MAXINT64, &pid_start, error)) ||
       !get_num(kf, "recovery", "send-count", 0, G_MAXUINT, &send_count, error))
     return (false);
 
   meta->secret_iterations = (guint)iterations;
   meta->pid               = (pid_t)pid;
+  meta->pid_start         = (guint64)pid_start;
   meta->send_count        = (guint)send_count;
 
   names = g_key_file_get_keys(kf, "media", NULL, NULL);

@@ -231,6 +231,7 @@ typedef struct _vault_meta_s
   /* Recovery */
   char		*boot_id;
   pid_t		pid;
+  guint64	pid_start;		/* pid's start time (clock ticks after boot); 0: not known */
   guint		send_count;		/* Times a run started sending it */
   GHashTable	*media_counts;		/* "media/tray" -> guint64 sheets (as GUINT_TO_POINTER-free boxed) */
 } _vault_meta_t;
@@ -370,6 +371,11 @@ extern char		*_vaultTombstonePath(vault_store_t *store, const char *id);
 extern bool		_vaultMetaPut(_vault_io_t *io, const char *path, const _vault_meta_t *meta, const _vault_key_t *mac_key, GError **error);
 /* Unlink what a tombstoned entry left in the areas (live sidecar, then data), fsyncing each area changed.  IO. */
 extern bool		_vaultEntryFinishErase(vault_entry_t *entry, GError **error);
+/* When process pid started (clock ticks after boot, /proc/PID/stat), 0 when it cannot be read: with the boot id and the pid, it names one process, never a later one that got the same pid. */
+extern guint64		_vaultProcessStartTime(pid_t pid);
+/* True when pid runs and, if start is known (not 0), started then. */
+extern bool		_vaultProcessIs(pid_t pid, guint64 start);
+
 /* INVALID unless lock is the lock of entry id. */
 extern bool		_vaultLockCheck(const vault_lock_t *lock, const char *id, GError **error);
 /* Remove id's data file left without any sidecar (a crash lost its RECEIVING sidecar) once older than min_age s; journalled.  NOT_FOUND, EXISTS (a sidecar or tombstone is there), STATE (too recent), IO. */
@@ -422,6 +428,7 @@ typedef struct _vault_state_undo_s
   vault_state_t	state;
   char		*boot_id;
   pid_t		pid;
+  guint64	pid_start;
   guint		send_count;
   gint64	changed_utc;
 } _vault_state_undo_t;

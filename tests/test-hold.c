@@ -9,6 +9,8 @@
 
 #include "config.h"
 #include "test-spool-util.h"
+#include <sys/wait.h>
+#include <unistd.h>
 
 
 /*
@@ -166,6 +168,59 @@ test_peek(void)
 
 
 /*
+ * '/spool/hold/same-pid' - A holder or sender is one process: its start
+ *                          time is recorded with its pid and kept in the
+ *                          sidecar; a process that got the same pid later
+ *                          (another start time) is not it.
+ */
+
+static void
+test_same_pid(void)
+{
+  vt_t		t;
+  char		*id;
+  vault_lock_t	*lock;
+  vault_entry_t	*entry;
+  pid_t		child;
+  GError	*error = NULL;
+
+  g_assert_cmpuint(_vaultProcessStartTime(getpid()), >, 0);
+  if ((child = fork()) == 0)
+    _exit(0);
+  g_assert_cmpuint(_vaultProcessStartTime(child), >=, _vaultProcessStartTime(getpid()));
+  waitpid(child, NULL, 0);
+  g_assert_cmpuint(_vaultProcessStartTime(child), ==, 0);	/* Gone */
+  g_assert_false(_vaultProcessIs(child, 0));
+
+  vtSetup(&t, "1M", "1M", NULL);
+  id    = vtStore(&t, vtJob(&t, 4, NULL), "page", 4, 4);
+  entry = vtOpen(&t, id, &lock);
+
+  g_assert_true(vaultEntrySetState(entry, VAULT_STATE_SENDING, "test", "unit test", &error));
+  g_assert_no_error(error);
+  g_assert_false(vaultEntryIsInterrupted(entry));	/* We send it, and we run */
+  entry->meta->pid_start ++;				/* A later process with our pid */
+  g_assert_true(vaultEntryIsInterrupted(entry));
+
+  hold(entry, getpid());				/* Held by "cupsd": this process */
+  vaultEntryFree(entry);
+  entry = vaultEntryOpen(t.store, lock, id, &error);	/* The start time is in the sidecar */
+  g_assert_no_error(error);
+  g_assert_cmpuint(entry->meta->pid_start, ==, _vaultProcessStartTime(getpid()));
+  g_assert_true(vaultEntryIsHeldBy(entry, getpid()));
+  entry->meta->pid_start ++;				/* A cupsd restarted with the same pid */
+  g_assert_false(vaultEntryIsHeldBy(entry, getpid()));
+  entry->meta->pid_start = 0;				/* Not known (an older sidecar): the pid */
+  g_assert_true(vaultEntryIsHeldBy(entry, getpid()));
+
+  vaultEntryFree(entry);
+  vaultLockRelease(lock);
+  g_free(id);
+  vtTeardown(&t);
+}
+
+
+/*
  * 'main()' - Run the tests.
  */
 
@@ -176,5 +231,6 @@ main(int argc, char *argv[])
   g_test_add_func("/spool/hold/holder", test_holder);
   g_test_add_func("/spool/hold/other-boot", test_other_boot);
   g_test_add_func("/spool/hold/peek", test_peek);
+  g_test_add_func("/spool/hold/same-pid", test_same_pid);
   return (g_test_run());
 }
