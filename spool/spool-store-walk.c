@@ -1,6 +1,7 @@
 /*
- * Walking every entry in the store: vaultStoreForeach reads each sidecar
- * without its lock (live entries, then tombstones, each once), and
+ * Walking every entry in the store: vaultStoreWalk reads each sidecar
+ * without its lock (tombstones, then live entries, each once, or one of
+ * the two kinds), and
  * vaultStoreForeachLocked visits each entry under its lock (also entries
  * with only a data file, whose sidecar a crash left out); an originator's
  * usage is counted from the live sidecars.
@@ -153,49 +154,6 @@ walk_areas(vault_store_t *store, GHashTable *skip, vault_foreach_cb_t cb, void *
 
 
 /*
- * 'walk_tombstones()' - Visit every tombstone, and add the id of every
- *                       tombstone file (readable or not) to seen.
- *                       *stopped tells whether cb stopped the walk.  IO
- *                       when the directory cannot be read.
- */
-
-static bool
-walk_tombstones(vault_store_t *store, GHashTable *seen, vault_foreach_cb_t cb, void *data, bool *stopped, GError **error)
-{
-  char		*dirpath = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
-  GError	*e = NULL;
-  GDir		*dir = g_dir_open(dirpath, 0, &e);
-  const char	*name;
-  char		*id;
-
-  *stopped = false;
-  if (!dir)
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_IO, "Cannot read the tombstones: %s", e->message);
-    g_error_free(e);
-    g_free(dirpath);
-    return (false);
-  }
-
-  while (!*stopped && (name = g_dir_read_name(dir)) != NULL)
-  {
-    if ((id = id_of(name, _VAULT_META_SUFFIX)) == NULL)
-      continue;
-
-    char *path = g_build_filename(dirpath, name, NULL);
-
-    *stopped = !visit_meta(store, -1, id, path, cb, data);
-    g_hash_table_add(seen, id);
-    g_free(path);
-  }
-
-  g_dir_close(dir);
-  g_free(dirpath);
-  return (true);
-}
-
-
-/*
  * 'collect_ids()' - Append to order the ids named in dirpath (sidecars,
  *                   and with data_too data files) not yet in seen.  IO
  *                   when the directory cannot be read.
@@ -236,6 +194,29 @@ collect_ids(const char *dirpath, bool data_too, GPtrArray *order, GHashTable *se
 
 
 /*
+ * 'visit_tombstones()' - Visit the tombstones of ids; false when cb
+ *                        stopped the walk.
+ */
+
+static bool
+visit_tombstones(vault_store_t *store, GPtrArray *ids, vault_foreach_cb_t cb, void *data)
+{
+  for (guint i = 0; i < ids->len; i ++)
+  {
+    const char	*id = g_ptr_array_index(ids, i);
+    char	*path = _vaultTombstonePath(store, id);
+    bool	keep_going = visit_meta(store, -1, id, path, cb, data);
+
+    g_free(path);
+    if (!keep_going)
+      return (false);
+  }
+
+  return (true);
+}
+
+
+/*
  * 'vaultStoreWalk()' - Visit every entry of the kinds in what once: the
  *                      tombstones, then the live entries of every area, in
  *                      directory order.  A tombstone wins: live files of a
@@ -252,27 +233,25 @@ bool
 vaultStoreWalk(vault_store_t *store, vault_walk_t what, vault_foreach_cb_t cb, void *data, GError **error)
 {
   GHashTable	*tombstoned;
-  GPtrArray	*names;
+  GPtrArray	*ids;			/* Tombstones, in directory order (owned by tombstoned) */
   char		*dirpath;
   bool		stopped = false, ok;
 
   g_return_val_if_fail(store != NULL && cb != NULL, false);
 
   tombstoned = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  if (what & VAULT_WALK_TOMBSTONES)
-    ok = walk_tombstones(store, tombstoned, cb, data, &stopped, error);
-  else
-  {
-    names   = g_ptr_array_new();	/* Only the names: nothing is read */
-    dirpath = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
-    ok      = collect_ids(dirpath, false, names, tombstoned, error);
-    g_ptr_array_free(names, TRUE);
-    g_free(dirpath);
-  }
+  ids        = g_ptr_array_new();
+  dirpath    = g_build_filename(vaultConfigGetRoot(store->config), _VAULT_TOMBSTONES_DIR, NULL);
+  ok      = collect_ids(dirpath, false, ids, tombstoned, error);
+  g_free(dirpath);
+
+  if (ok && (what & VAULT_WALK_TOMBSTONES))
+    stopped = !visit_tombstones(store, ids, cb, data);
 
   if (ok && !stopped && (what & VAULT_WALK_LIVE))
     ok = walk_areas(store, tombstoned, cb, data, &stopped, error);
 
+  g_ptr_array_free(ids, TRUE);
   g_hash_table_unref(tombstoned);
   return (ok);
 }
