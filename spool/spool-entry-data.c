@@ -49,17 +49,15 @@ find_area(vault_store_t *store, const char *id, guint *area, GError **error)
 
 
 /*
- * 'open_tombstone()' - The tombstone of id at path, with what an
- *                      interrupted erase left in the areas removed (IO when
- *                      that fails).  CORRUPT for a sidecar that is no
- *                      tombstone or names another entry; AUTH, VERSION.
+ * 'read_tombstone()' - A read-only entry for the tombstone of id at path.
+ *                      CORRUPT for a sidecar that is no tombstone or names
+ *                      another entry; AUTH, VERSION, IO.
  */
 
 static vault_entry_t *
-open_tombstone(vault_store_t *store, vault_lock_t *lock, const char *id, const char *path, GError **error)
+read_tombstone(vault_store_t *store, const char *id, const char *path, GError **error)
 {
   _vault_meta_t	*meta = _vaultMetaRead(path, &store->mac_key, error);
-  vault_entry_t	*entry;
   int		area;
 
   if (!meta)
@@ -72,24 +70,19 @@ open_tombstone(vault_store_t *store, vault_lock_t *lock, const char *id, const c
     return (NULL);
   }
 
-  area        = _vaultAreaFind(store, meta->area);
-  entry       = _vaultEntryFromMeta(store, area >= 0 ? (guint)area : 0, meta);
-  entry->lock = lock;
-  if (!_vaultEntryFinishErase(entry, error))
-    g_clear_pointer(&entry, vaultEntryFree);
-
-  return (entry);
+  area = _vaultAreaFind(store, meta->area);
+  return (_vaultEntryFromMeta(store, area >= 0 ? (guint)area : 0, meta));
 }
 
 
 /*
- * 'open_live()' - A read-only entry for id's live sidecar; NOT_FOUND,
+ * 'read_live()' - A read-only entry for id's live sidecar; NOT_FOUND,
  *                 CORRUPT for one that names another entry or area, AUTH,
  *                 VERSION, IO.
  */
 
 static vault_entry_t *
-open_live(vault_store_t *store, const char *id, GError **error)
+read_live(vault_store_t *store, const char *id, GError **error)
 {
   _vault_meta_t	*meta;
   guint		area;
@@ -112,6 +105,28 @@ open_live(vault_store_t *store, const char *id, GError **error)
 
 
 /*
+ * 'read_entry()' - A read-only entry for id: its tombstone when it has one
+ *                  (a tombstone wins: *tombstone is then true), else its
+ *                  live sidecar.  Errors as read_tombstone and read_live.
+ */
+
+static vault_entry_t *
+read_entry(vault_store_t *store, const char *id, bool *tombstone, GError **error)
+{
+  char		*path = _vaultTombstonePath(store, id);
+  vault_entry_t	*entry;
+
+  if ((*tombstone = access(path, F_OK) == 0) == true)
+    entry = read_tombstone(store, id, path, error);
+  else
+    entry = read_live(store, id, error);
+
+  g_free(path);
+  return (entry);
+}
+
+
+/*
  * 'vaultEntryOpen()' - Open entry id under its lock: its tombstone when it
  *                      has one (a tombstone wins; live files an
  *                      interrupted erase left are removed first), else its
@@ -124,24 +139,16 @@ vault_entry_t *
 vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError **error)
 {
   vault_entry_t	*entry;
-  char		*path;
+  bool		tombstone;
 
   g_return_val_if_fail(store != NULL && lock != NULL && id != NULL, NULL);
 
-  if (!_vaultLockCheck(lock, id, error))
+  if (!_vaultLockCheck(lock, id, error) || (entry = read_entry(store, id, &tombstone, error)) == NULL)
     return (NULL);
 
-  path = _vaultTombstonePath(store, id);
-  if (access(path, F_OK) == 0)
-  {
-    entry = open_tombstone(store, lock, id, path, error);
-    g_free(path);
-    return (entry);
-  }
-
-  g_free(path);
-  if ((entry = open_live(store, id, error)) != NULL)
-    entry->lock = lock;
+  entry->lock = lock;
+  if (tombstone && !_vaultEntryFinishErase(entry, error))
+    g_clear_pointer(&entry, vaultEntryFree);
 
   return (entry);
 }
@@ -150,38 +157,18 @@ vaultEntryOpen(vault_store_t *store, vault_lock_t *lock, const char *id, GError 
 /*
  * 'vaultEntryPeek()' - Read entry id's sidecar without its lock: a
  *                      read-only entry as it was at that moment (its
- *                      tombstone when it has one).  Errors as vaultEntryOpen.
+ *                      tombstone when it has one, the erase it finishes
+ *                      left to vaultEntryOpen).  Errors as vaultEntryOpen.
  */
 
 vault_entry_t *
 vaultEntryPeek(vault_store_t *store, const char *id, GError **error)
 {
-  char		*path;
-  _vault_meta_t	*meta;
-  int		area;
+  bool tombstone;
 
   g_return_val_if_fail(store != NULL && id != NULL, NULL);
 
-  path = _vaultTombstonePath(store, id);
-  if (access(path, F_OK) != 0)
-  {
-    g_free(path);
-    return (open_live(store, id, error));
-  }
-
-  meta = _vaultMetaRead(path, &store->mac_key, error);
-  if (meta && strcmp(meta->id, id))
-  {
-    g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s: not the tombstone of entry %s (moved or copied file).", path, id);
-    g_clear_pointer(&meta, _vaultMetaFree);
-  }
-
-  g_free(path);
-  if (!meta)
-    return (NULL);
-
-  area = _vaultAreaFind(store, meta->area);
-  return (_vaultEntryFromMeta(store, area >= 0 ? (guint)area : 0, meta));
+  return (read_entry(store, id, &tombstone, error));
 }
 
 
