@@ -291,6 +291,22 @@ _vaultMacSeal(GString *text, const _vault_key_t *mac_key)
 
 
 /*
+ * '_vaultIsLowerHex()' - True when the len bytes at p are lowercase hex
+ *                        digits (entry ids, MACs).
+ */
+
+bool
+_vaultIsLowerHex(const char *p, size_t len)
+{
+  for (size_t i = 0; i < len; i ++)
+    if (!g_ascii_isxdigit(p[i]) || g_ascii_isupper(p[i]))
+      return (false);
+
+  return (true);
+}
+
+
+/*
  * '_vaultMacOpen()' - How many bytes of data (at most max in all, no NUL)
  *                     the final MAC trailer covers, when it verifies.
  *                     CORRUPT without one, AUTH when it does not verify;
@@ -304,7 +320,8 @@ _vaultMacOpen(const char *data, gsize len, gsize max, const _vault_key_t *mac_ke
   char		hex[65];
 
   if (len > max || len < MAC_TAIL || memchr(data, '\0', len) || data[len - 1] != '\n' ||
-      memcmp(line, MAC_LINE, sizeof(MAC_LINE) - 1) || (line > data && line[-1] != '\n'))
+      memcmp(line, MAC_LINE, sizeof(MAC_LINE) - 1) || (line > data && line[-1] != '\n') ||
+      !_vaultIsLowerHex(line + sizeof(MAC_LINE) - 1, 64))
   {
     g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s is malformed: no valid final [mac] group.", what);
     return (false);
@@ -312,14 +329,6 @@ _vaultMacOpen(const char *data, gsize len, gsize max, const _vault_key_t *mac_ke
 
   memcpy(hex, line + sizeof(MAC_LINE) - 1, 64);
   hex[64] = '\0';
-  for (int i = 0; i < 64; i ++)
-  {
-    if (!g_ascii_isxdigit(hex[i]) || g_ascii_isupper(hex[i]))
-    {
-      g_set_error(error, VAULT_ERROR, VAULT_ERROR_CORRUPT, "%s is malformed: no valid final [mac] group.", what);
-      return (false);
-    }
-  }
 
   if (!_vaultMacVerify(mac_key, data, (gsize)(line - data), hex))
   {

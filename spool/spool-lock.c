@@ -27,14 +27,7 @@
 bool
 _vaultIdIsValid(const char *id)
 {
-  if (!id || strlen(id) != _VAULT_ID_LEN)
-    return (false);
-
-  for (const char *p = id; *p; p ++)
-    if (!g_ascii_isdigit(*p) && (*p < 'a' || *p > 'f'))
-      return (false);
-
-  return (true);
+  return (id && strlen(id) == _VAULT_ID_LEN && _vaultIsLowerHex(id, _VAULT_ID_LEN));
 }
 
 

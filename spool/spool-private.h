@@ -335,6 +335,9 @@ extern guint64		_vaultEntrySpaceNeeded(guint64 plain);
 /* Record now as meta's stored time (UTC, site-local date and zone) and last change. */
 extern void		_vaultEntrySetStoredNow(_vault_meta_t *meta);
 
+/* True when the len bytes at p are lowercase hex digits. */
+extern bool		_vaultIsLowerHex(const char *p, size_t len);
+
 /* True for an entry id: exactly 32 lowercase hex digits (safe as a file name). */
 extern bool		_vaultIdIsValid(const char *id);
 
