@@ -336,7 +336,7 @@ test_tamper(void)
   vtSetup(&t, "10M", "10M", NULL);
   id    = vtStore(&t, vtJob(&t, 7, NULL), data, len, 65536);
   entry = vtOpen(&t, id, &lock);
-  path  = vtDataPath(&t, entry);
+  path  = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
   g_assert_true(g_file_get_contents(path, (char **)&file, &file_len, NULL));
 
   gsize positions[] = { 0, 20, 40, 70, file_len / 2, file_len - 1 };
@@ -366,7 +366,7 @@ test_tamper(void)
   g_assert_true(g_file_set_contents(path, (char *)file, (gssize)cut, NULL));
   entry->meta->file_size = cut;
   entry->meta->data_size = 3 * _VAULT_CHUNK_SIZE;
-  char *meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
+  char *meta_path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
   g_assert_true(_vaultMetaWrite(t.store->io, meta_path, entry->meta, &t.store->mac_key, NULL));
   vaultEntryFree(entry);
   entry = vaultEntryOpen(t.store, lock, id, NULL);
@@ -410,7 +410,7 @@ test_wrong_key(void)
   vtSetup(&t, "1M", "1M", NULL);
   id    = vtStore(&t, vtJob(&t, 8, NULL), "hello", 5, 5);
   entry = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
+  meta_path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
   meta  = _vaultMetaRead(meta_path, &t.store->mac_key, NULL);
   vaultEntryFree(entry);
   vaultLockRelease(lock);

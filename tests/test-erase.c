@@ -33,7 +33,7 @@ test_erase(void)
   vtSetup(&t, "1M", "1M", NULL);
   id    = vtStore(&t, vtJob(&t, 6, NULL), "secret page", 11, 4);
   entry = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
+  meta_path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
   g_assert_true(g_file_get_contents(meta_path, &text, NULL, NULL));
   g_assert_nonnull(strstr(text, "wrapped-key="));
   g_free(text);
@@ -123,8 +123,8 @@ test_erase_interrupted(void)
   vtSetup(&t, "1M", "1M", NULL);
   id        = vtStore(&t, vtJob(&t, 13, NULL), "page", 4, 4);
   entry     = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
-  data_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_DATA_SUFFIX);
+  meta_path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
+  data_path = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
   vtSetState(entry, VAULT_STATE_SENDING, 0);
   g_assert_true(g_file_get_contents(meta_path, &meta_text, &meta_len, NULL));
   g_assert_true(g_file_get_contents(data_path, &data_text, &data_len, NULL));
@@ -204,8 +204,8 @@ test_erase_fallback(void)
   vtSetup(&t, "1M", "1M", NULL);
   id        = vtStore(&t, vtJob(&t, 14, NULL), "secret page", 11, 4);
   entry     = vtOpen(&t, id, &lock);
-  meta_path = _vaultEntryPath(t.store, (guint)_vaultAreaFind(t.store, vaultEntryGetArea(entry)), id, _VAULT_META_SUFFIX);
-  data_path = vtDataPath(&t, entry);
+  meta_path = _vaultEntryFilePath(entry, _VAULT_META_SUFFIX);
+  data_path = _vaultEntryFilePath(entry, _VAULT_DATA_SUFFIX);
   tomb_path = _vaultTombstonePath(t.store, id);
   tomb_dir  = g_path_get_dirname(tomb_path);
   vtSetState(entry, VAULT_STATE_SENDING, 0);

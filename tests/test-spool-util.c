@@ -318,14 +318,3 @@ vtSetState(vault_entry_t *entry, vault_state_t state, int code)
     g_assert_cmpint(vaultEntryGetState(entry), ==, state);
   }
 }
-
-
-/*
- * 'vtDataPath()' - Path of the entry's data file.
- */
-
-char *
-vtDataPath(vt_t *t, vault_entry_t *entry)
-{
-  return (_vaultEntryPath(t->store, (guint)_vaultAreaFind(t->store, vaultEntryGetArea(entry)), vaultEntryGetId(entry), _VAULT_DATA_SUFFIX));
-}

@@ -53,9 +53,6 @@ extern guint	vtCountFiles(const char *dir, const char *suffix);
 /* vaultEntrySetState, expecting error code (0: success, and the entry in state). */
 extern void	vtSetState(vault_entry_t *entry, vault_state_t state, int code);
 
-/* Path of the entry's data file; g_free it. */
-extern char	*vtDataPath(vt_t *t, vault_entry_t *entry);
-
 /* rm -rf */
 extern void	vtRemoveTree(const char *path);
 
